@@ -1,0 +1,314 @@
+package interp
+
+import (
+	"fmt"
+	"sort"
+	"time"
+)
+
+type jobState uint8
+
+const (
+	jobActivatable jobState = iota
+	jobActivated
+	jobBackoff   // failed, waiting for its retry backoff
+	jobIncident  // out of retries or unhandled error
+)
+
+// job is the engine's record of a job; the public Job is built on demand.
+type job struct {
+	Key        uint64
+	Type       string
+	ElementID  string
+	ProcessID  string
+	Instance   uint64
+	Retries    int
+	Activated  bool
+	Deadline   time.Time
+	NotBefore  time.Time
+	ErrorMsg   string
+	ei         *elemInst
+	state      jobState
+	retryTimer *timer
+}
+
+// view returns the public description of j.
+func (j *job) view() Job {
+	return Job{Key: j.Key, Type: j.Type, ElementID: j.ElementID, ProcessID: j.ProcessID, Instance: j.Instance,
+		Retries: j.Retries, Headers: j.ei.pp.nodes[j.ei.node.Index].headers, Activated: j.Activated,
+		Deadline: j.Deadline, NotBefore: j.NotBefore, ErrorMsg: j.ErrorMsg}
+}
+
+// jobQueue is the FIFO of activatable jobs of one type; entries whose job
+// is gone or not activatable are skipped and compacted lazily.
+type jobQueue struct {
+	items []jobRef
+	head  int
+	stale int
+}
+
+type jobRef struct {
+	j   *job
+	key uint64
+}
+
+func (e *Engine) createJob(ei *elemInst) {
+	cn := &ei.pp.nodes[ei.node.Index]
+	var j *job
+	if k := len(e.freeJobs); k > 0 {
+		j = e.freeJobs[k-1]
+		e.freeJobs = e.freeJobs[:k-1]
+	} else {
+		j = new(job)
+	}
+	j.ei = ei
+	j.Key = e.newKey()
+	j.Type = cn.jobType
+	j.ElementID = ei.node.ID
+	j.ProcessID = ei.pp.proc.ID
+	j.Instance = ei.root.key
+	j.Retries = cn.retries
+	if j.Retries == 0 {
+		j.Retries = 1
+	}
+	ei.job = j
+	e.jobs[j.Key] = j
+	e.trace(TraceJobCreated, ei, nil, ei.node.ID, j.Type)
+	e.jobActivatable(j)
+	if o := e.opts.Observer; o != nil {
+		o.JobCreated(j.view())
+	}
+}
+
+// jobActivatable makes j available to ActivateJobs. Queues exist only for
+// job types that a worker has asked for, so drivers that complete jobs
+// straight from the Observer pay nothing for them.
+func (e *Engine) jobActivatable(j *job) {
+	j.state = jobActivatable
+	j.Activated = false
+	if q := e.jobQueues[j.Type]; q != nil {
+		q.items = append(q.items, jobRef{j, j.Key})
+	}
+}
+
+// queueFor returns the queue of a job type, building it from the open
+// jobs (in creation order) the first time a worker asks for the type.
+func (e *Engine) queueFor(jobType string) *jobQueue {
+	if q := e.jobQueues[jobType]; q != nil {
+		return q
+	}
+	q := &jobQueue{}
+	for _, j := range e.jobs {
+		if j.Type == jobType && j.state == jobActivatable {
+			q.items = append(q.items, jobRef{j, j.Key})
+		}
+	}
+	sort.Slice(q.items, func(a, b int) bool { return q.items[a].key < q.items[b].key })
+	e.jobQueues[jobType] = q
+	return q
+}
+
+// dequeue marks a queued job as gone from its queue.
+func (e *Engine) unqueue(j *job) {
+	q := e.jobQueues[j.Type]
+	if q == nil {
+		return
+	}
+	q.stale++
+	if q.stale > 32 && q.stale*2 > len(q.items)-q.head {
+		live := q.items[:0]
+		for _, r := range q.items[q.head:] {
+			if x := e.jobs[r.key]; x == r.j && x.state == jobActivatable {
+				live = append(live, r)
+			}
+		}
+		for i := len(live); i < len(q.items); i++ {
+			q.items[i] = jobRef{}
+		}
+		q.items, q.head, q.stale = live, 0, 0
+	}
+	if q.head == len(q.items) {
+		q.items, q.head, q.stale = q.items[:0], 0, 0
+	}
+}
+
+func (e *Engine) cancelJob(j *job) {
+	e.removeJob(j)
+	e.trace(TraceTerminated, j.ei, nil, j.ElementID, "job withdrawn")
+	if o := e.opts.Observer; o != nil {
+		o.JobCanceled(j.view())
+	}
+}
+
+// removeJob forgets j; the record is recycled after the current input.
+func (e *Engine) removeJob(j *job) {
+	if e.jobs[j.Key] == j {
+		e.deadJobs = append(e.deadJobs, j)
+	}
+	delete(e.jobs, j.Key)
+	if j.retryTimer != nil {
+		e.timers.remove(j.retryTimer)
+		j.retryTimer = nil
+	}
+	if j.state == jobActivatable {
+		e.unqueue(j)
+	}
+	j.state = jobIncident
+}
+
+func (e *Engine) liveJob(key uint64) (*job, error) {
+	j := e.jobs[key]
+	if j == nil {
+		return nil, errorf(ErrNotFound, "", "", 0, "no open job with key %d (completed, canceled or never created)", key)
+	}
+	return j, nil
+}
+
+// ActivateJobs locks up to max activatable jobs of a type for a worker for
+// timeout (0 means no lock expiry) and returns them in creation order.
+func (e *Engine) ActivateJobs(jobType string, max int, timeout time.Duration) []Job {
+	q := e.queueFor(jobType)
+	var out []Job
+	for q != nil && len(out) < max && q.head < len(q.items) {
+		r := q.items[q.head]
+		q.items[q.head] = jobRef{}
+		q.head++
+		j := e.jobs[r.key]
+		if j != r.j || j.state != jobActivatable {
+			if q.stale > 0 {
+				q.stale--
+			}
+			continue
+		}
+		j.state = jobActivated
+		j.Activated = true
+		if timeout > 0 {
+			j.Deadline = e.now.Add(timeout)
+			j.retryTimer = &timer{purpose: tmJobTimeout, due: j.Deadline, job: j}
+			e.addTimer(j.retryTimer)
+		}
+		out = append(out, j.view())
+	}
+	if q != nil && q.head == len(q.items) {
+		q.items, q.head, q.stale = q.items[:0], 0, 0
+	}
+	return out
+}
+
+// CompleteJob completes an open job with variables: they propagate like
+// Zeebe job variables (nearest scope defining the name, else the root), or
+// become local when the task has output mappings.
+func (e *Engine) CompleteJob(key uint64, vars map[string]any) error {
+	j, err := e.liveJob(key)
+	if err != nil {
+		return err
+	}
+	if j.state == jobIncident {
+		return errorf(ErrInvalidInput, j.ProcessID, j.ElementID, j.Instance, "job %d has an open incident", key)
+	}
+	e.removeJob(j)
+	ei := j.ei
+	ei.job = nil
+	e.trace(TraceJobCompleted, ei, nil, ei.node.ID, "")
+	e.completeElem(ei, vars)
+	return e.drain()
+}
+
+// FailJob reports a failed attempt. With retries > 0 the job becomes
+// activatable again (after backoff); with 0 an incident is raised.
+func (e *Engine) FailJob(key uint64, retries int, backoff time.Duration, msg string, vars map[string]any) error {
+	j, err := e.liveJob(key)
+	if err != nil {
+		return err
+	}
+	if j.state == jobIncident {
+		return errorf(ErrInvalidInput, j.ProcessID, j.ElementID, j.Instance, "job %d has an open incident", key)
+	}
+	if j.state == jobActivatable {
+		e.unqueue(j)
+	}
+	if j.retryTimer != nil {
+		e.timers.remove(j.retryTimer)
+		j.retryTimer = nil
+	}
+	j.Retries, j.ErrorMsg, j.Activated = retries, msg, false
+	for k, v := range vars {
+		j.ei.setLocal(k, v)
+	}
+	e.trace(TraceJobFailed, j.ei, nil, j.ElementID, fmt.Sprintf("retries=%d %s", retries, msg))
+	switch {
+	case retries <= 0:
+		j.state = jobIncident
+		e.incidentOn(j.ei, JobNoRetries, "job failed with no retries left: "+msg, "", retryJob)
+	case backoff > 0:
+		j.state = jobBackoff
+		j.retryTimer = &timer{purpose: tmJobRetry, due: e.now.Add(backoff), job: j}
+		e.addTimer(j.retryTimer)
+	default:
+		e.jobActivatable(j)
+	}
+	return e.drain()
+}
+
+// ThrowError throws a BPMN error from a job's task: the nearest matching
+// error boundary event or error event subprocess catches it; otherwise an
+// UNHANDLED_ERROR_EVENT incident is raised on the task.
+func (e *Engine) ThrowError(key uint64, code, msg string, vars map[string]any) error {
+	j, err := e.liveJob(key)
+	if err != nil {
+		return err
+	}
+	if j.state == jobIncident {
+		return errorf(ErrInvalidInput, j.ProcessID, j.ElementID, j.Instance, "job %d has an open incident", key)
+	}
+	ei := j.ei
+	if j.state == jobActivatable {
+		e.unqueue(j)
+	}
+	if j.retryTimer != nil {
+		e.timers.remove(j.retryTimer)
+		j.retryTimer = nil
+	}
+	ei.job = nil
+	delete(e.jobs, j.Key)
+	if e.throwError(ei, ei.node, code, msg, vars, false) {
+		e.deadJobs = append(e.deadJobs, j)
+		return e.drain()
+	}
+	e.jobs[j.Key] = j
+	ei.job = j
+	j.state = jobIncident
+	e.incidentOn(ei, UnhandledError, fmt.Sprintf("error %q was not caught: %s", code, msg), code, retryJob)
+	return e.drain()
+}
+
+// UpdateJobRetries sets the retries of a job (before resolving its incident).
+func (e *Engine) UpdateJobRetries(key uint64, retries int) error {
+	j, err := e.liveJob(key)
+	if err != nil {
+		return err
+	}
+	j.Retries = retries
+	return nil
+}
+
+// Jobs returns the open jobs (activatable, activated, backing off or with
+// an incident) in creation order.
+func (e *Engine) Jobs() []Job {
+	out := make([]Job, 0, len(e.jobs))
+	for _, j := range e.jobs {
+		out = append(out, j.view())
+	}
+	sort.Slice(out, func(a, b int) bool { return out[a].Key < out[b].Key })
+	return out
+}
+
+// JobVariables returns the variables a worker of the job sees: every
+// variable visible from the task, its local ones (input mappings) winning.
+func (e *Engine) JobVariables(key uint64) (map[string]any, error) {
+	j, err := e.liveJob(key)
+	if err != nil {
+		return nil, err
+	}
+	return j.ei.visibleVars(), nil
+}
