@@ -52,17 +52,17 @@ var _ Observer = NopObserver{}
 
 // Job is a unit of work for a worker (a service task, a send task, ...).
 type Job struct {
-	Key         uint64
-	Type        string
-	ElementID   string
-	ProcessID   string
-	Instance    uint64 // process instance key
-	Retries     int
-	Headers     map[string]string // shared, read-only
-	Activated   bool              // locked by ActivateJobs until Deadline
-	Deadline    time.Time
-	NotBefore   time.Time // retry backoff: not activatable before this time
-	ErrorMsg    string    // last failure message
+	Key       uint64
+	Type      string
+	ElementID string
+	ProcessID string
+	Instance  uint64 // process instance key
+	Retries   int
+	Headers   map[string]string // shared, read-only
+	Activated bool              // locked by ActivateJobs until Deadline
+	Deadline  time.Time
+	NotBefore time.Time // retry backoff: not activatable before this time
+	ErrorMsg  string    // last failure message
 }
 
 // InstanceState is the state of a process instance.

@@ -13,7 +13,7 @@ type jobSink struct {
 	done int
 }
 
-func (s *jobSink) JobCreated(j Job)            { s.keys = append(s.keys, j.Key) }
+func (s *jobSink) JobCreated(j Job)          { s.keys = append(s.keys, j.Key) }
 func (s *jobSink) InstanceEnded(InstanceEnd) { s.done++ }
 
 // runInstances starts n instances of pid and completes every job at once.

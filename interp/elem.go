@@ -41,8 +41,8 @@ type elemInst struct {
 
 	info     *instInfo // root only: points to infoData
 	infoData instInfo
-	mi   *miState  // multi-instance body
-	comp *compState
+	mi       *miState // multi-instance body
+	comp     *compState
 
 	activatedAt time.Time
 	loopCounter int

@@ -27,8 +27,8 @@ type Engine struct {
 	buffer    []*bufMsg
 	incidents map[uint64]*incident
 
-	queue []work
-	qhead int
+	queue    []work
+	qhead    int
 	dead     []*elemInst
 	free     []*elemInst
 	deadJobs []*job
@@ -101,7 +101,7 @@ func (e *Engine) DeployDefinitions(defs *bpmn.Definitions) (*Program, error) {
 	return prog, e.Deploy(prog)
 }
 
-func (e *Engine) newKey() uint64 { e.nextKey++; return e.nextKey }
+func (e *Engine) newKey() uint64  { e.nextKey++; return e.nextKey }
 func (e *Engine) nextSeq() uint64 { e.seq++; return e.seq }
 
 // Start starts an instance of the process with the given id at its none

@@ -11,8 +11,8 @@ type jobState uint8
 const (
 	jobActivatable jobState = iota
 	jobActivated
-	jobBackoff   // failed, waiting for its retry backoff
-	jobIncident  // out of retries or unhandled error
+	jobBackoff  // failed, waiting for its retry backoff
+	jobIncident // out of retries or unhandled error
 )
 
 // job is the engine's record of a job; the public Job is built on demand.

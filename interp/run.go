@@ -9,11 +9,11 @@ import (
 type op uint8
 
 const (
-	opActivate   op = iota // activate node in scope (token arrives)
-	opScopeDone            // a scope ran out of tokens: complete it
-	opCheckIncl            // re-check the waiting inclusive joins of a scope
-	opTrigger              // a catch/boundary/event-gateway/event-subprocess trigger
-	opResume               // continue a waiting element (e.g. after compensation)
+	opActivate  op = iota // activate node in scope (token arrives)
+	opScopeDone           // a scope ran out of tokens: complete it
+	opCheckIncl           // re-check the waiting inclusive joins of a scope
+	opTrigger             // a catch/boundary/event-gateway/event-subprocess trigger
+	opResume              // continue a waiting element (e.g. after compensation)
 )
 
 // work is one queued step. Queued work in a scope counts as a token of it.
