@@ -89,6 +89,9 @@ type parser struct {
 	juel  bool
 	depth int
 	err   *Error
+	// noIndex stops postfix from reading "[" as an index, at the top level
+	// of a range end such as "[1..10[".
+	noIndex bool
 }
 
 func (p *parser) tok() token { return p.toks[p.i] }
@@ -202,7 +205,7 @@ func (p *parser) postfix(n *node) *node {
 				return p.fail(name.pos, "method calls are not supported")
 			}
 			n = &node{kind: nPath, pos: name.pos, name: name.text, kids: []*node{n}}
-		case p.accept("["):
+		case !p.noIndex && p.accept("["):
 			idx := p.subExpr()
 			p.expect("]")
 			n = &node{kind: nIndex, pos: t.pos, kids: []*node{n, idx}}

@@ -34,7 +34,9 @@ func (p *parser) expr() *node {
 	if !p.enter() {
 		return lit(0, nil)
 	}
-	defer func() { p.depth-- }()
+	noIndex := p.noIndex
+	p.noIndex = false
+	defer func() { p.depth--; p.noIndex = noIndex }()
 	n := p.conjunction()
 	for {
 		t := p.tok()
@@ -267,12 +269,15 @@ func (p *parser) unaryTest(delimited bool) *node {
 }
 
 // rangeEnd parses the end of a range after "..": the end point and "]"
-// (included) or ")" or "[" (excluded).
+// (included) or ")" or "[" (excluded). An index in the end point must be
+// in parentheses: [1..(l[2])].
 func (p *parser) rangeEnd(pos int, openStart bool, lo *node) *node {
 	if lo.kind == nTest {
 		return p.fail(lo.pos, "a range cannot start with a comparison")
 	}
-	hi := p.expr()
+	p.noIndex = true
+	hi := p.sum()
+	p.noIndex = false
 	n := &node{kind: nRange, pos: pos, kids: []*node{lo, hi}, open: [2]bool{openStart, false}}
 	switch {
 	case p.accept("]"):

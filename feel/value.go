@@ -17,10 +17,21 @@ import (
 
 // normalize maps a Go value from Vars onto the value model: every number
 // becomes float64, a time.Duration a Duration, other slices []any and
-// maps with string keys map[string]any. Other values stay opaque.
+// maps with string keys map[string]any. Nil slices and maps are null, as
+// in JSON. Other values stay opaque.
 func normalize(v any) any {
-	switch v.(type) {
-	case nil, bool, float64, string, []any, map[string]any, time.Time, Duration:
+	switch x := v.(type) {
+	case nil, bool, float64, string, time.Time, Duration:
+		return v
+	case []any:
+		if x == nil {
+			return nil
+		}
+		return v
+	case map[string]any:
+		if x == nil {
+			return nil
+		}
 		return v
 	}
 	return normalizeSlow(v)
@@ -58,7 +69,10 @@ func normalizeSlow(v any) any {
 		}
 		return out
 	case reflect.Map:
-		if rv.Type().Key().Kind() != reflect.String || rv.IsNil() {
+		if rv.IsNil() {
+			return nil
+		}
+		if rv.Type().Key().Kind() != reflect.String {
 			break
 		}
 		out := make(map[string]any, rv.Len())

@@ -3,6 +3,8 @@ package interp
 import (
 	"fmt"
 	"time"
+
+	"github.com/bpmnrun/bpmnrun/bpmn"
 )
 
 // Options configure an Engine. The zero value is usable.
@@ -23,6 +25,11 @@ type Options struct {
 	// once, as Zeebe does. The default runs them one after another in
 	// reverse order of completion, as BPMN 2.0 and Camunda 7 specify.
 	ParallelCompensation bool
+	// Branch, when non-nil, picks the outgoing flows of exclusive and
+	// inclusive gateways instead of their conditions (a simulator with branch
+	// probabilities uses it). Returning nil falls back to the conditions.
+	// An exclusive gateway takes the first returned flow.
+	Branch func(instance uint64, gateway *bpmn.Node) []*bpmn.SequenceFlow
 	// DefaultMessageTTL is used when a published message has TTL < 0.
 	// The default is one hour (the Zeebe client's default).
 	DefaultMessageTTL time.Duration

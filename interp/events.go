@@ -219,7 +219,7 @@ func (e *Engine) checkCondition(ei *elemInst) {
 		e.completeElem(ei, nil)
 		return
 	}
-	ok, err := cn.cond.EvalBool(ei)
+	ok, err := cn.cond.EvalBoolAt(ei, e.now)
 	if err == nil && ok {
 		e.completeElem(ei, nil)
 	}

@@ -13,6 +13,14 @@ func (e *Engine) exclusive(w work) {
 	n, s := w.node, w.scope
 	e.trace(TraceActivated, s, n, n.ID, "")
 	var chosen *bpmn.SequenceFlow
+	if e.opts.Branch != nil && len(n.Outgoing) > 1 {
+		if fs := e.opts.Branch(s.root.key, n); len(fs) > 0 {
+			e.trace(TraceCompleted, s, n, n.ID, "")
+			e.take(s, fs[0])
+			e.consume(s)
+			return
+		}
+	}
 	for _, f := range n.Outgoing {
 		if f.IsDefault {
 			continue
@@ -22,7 +30,7 @@ func (e *Engine) exclusive(w work) {
 			chosen = f
 			break
 		}
-		ok, err := cf.cond.EvalBool(s)
+		ok, err := cf.cond.EvalBoolAt(s, e.now)
 		if err != nil {
 			e.raise(w, ExpressionError, fmt.Sprintf("condition of flow %q: %v", f.ID, err), "")
 			return
@@ -112,13 +120,20 @@ func (e *Engine) inclusive(w work) {
 func (e *Engine) inclusiveFork(s *elemInst, n *bpmn.Node, w work) {
 	e.trace(TraceActivated, s, n, n.ID, "")
 	var taken []*bpmn.SequenceFlow
+	if e.opts.Branch != nil && len(n.Outgoing) > 1 {
+		taken = e.opts.Branch(s.root.key, n)
+	}
+	branched := len(taken) > 0
 	for _, f := range n.Outgoing {
+		if branched {
+			break
+		}
 		if f.IsDefault {
 			continue
 		}
 		cf := &s.pp.flows[f.Index]
 		if cf.cond != nil {
-			ok, err := cf.cond.EvalBool(s)
+			ok, err := cf.cond.EvalBoolAt(s, e.now)
 			if err != nil {
 				w.afterJoin = true
 				e.raise(w, ExpressionError, fmt.Sprintf("condition of flow %q: %v", f.ID, err), "")

@@ -99,7 +99,7 @@ func (e *Engine) innerDone(inner *elemInst) {
 	}
 	complete := false
 	if cn.mi.completion != nil {
-		ok, err := cn.mi.completion.EvalBool(inner)
+		ok, err := cn.mi.completion.EvalBoolAt(inner, e.now)
 		complete = err == nil && ok
 	}
 	e.recordCompensation(inner)

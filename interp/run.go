@@ -210,7 +210,7 @@ func (e *Engine) leave(scope *elemInst, n *bpmn.Node, out []*bpmn.SequenceFlow, 
 		}
 		cf := scope.pp.flows[f.Index]
 		if cf.cond != nil {
-			ok, err := cf.cond.EvalBool(vars)
+			ok, err := cf.cond.EvalBoolAt(vars, e.now)
 			if err != nil {
 				e.raiseAt(scope, n, ExpressionError, fmt.Sprintf("condition of flow %q: %v", f.ID, err))
 				return false

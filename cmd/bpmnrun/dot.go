@@ -23,6 +23,7 @@ func writeDOT(buf *bytes.Buffer, defs *bpmn.Definitions) {
 	}
 	fmt.Fprintf(buf, "digraph %s {\n", dotID(name))
 	buf.WriteString("\trankdir=LR;\n\tcompound=true;\n")
+	buf.WriteString("\tgraph [fontname=\"Helvetica\", fontsize=12];\n")
 	buf.WriteString("\tnode [fontname=\"Helvetica\", fontsize=10];\n")
 	buf.WriteString("\tedge [fontname=\"Helvetica\", fontsize=9];\n")
 	for _, p := range defs.Processes {
@@ -94,8 +95,15 @@ func nodeStyle(n *bpmn.Node) string {
 		return joinAttrs([]string{"shape=diamond", "label=" + dotID(gatewayMarker(n.Kind)), "xlabel=" + dotID(label),
 			"width=0.5", "height=0.5", "fixedsize=true"})
 	default:
+		var notes []string
 		if n.Kind != bpmn.Task {
-			label += "\n(" + n.Kind.String() + ")"
+			notes = append(notes, n.Kind.String())
+		}
+		if n.Loop != nil {
+			notes = append(notes, "multi-instance")
+		}
+		if len(notes) > 0 {
+			label += "\n(" + strings.Join(notes, ", ") + ")"
 		}
 		style := "rounded"
 		if n.Kind == bpmn.CallActivity {

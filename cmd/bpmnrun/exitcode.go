@@ -54,7 +54,6 @@ func exitCode(err error) int {
 	var (
 		ee *exitError
 		ve *bpmn.ValidationError
-		se *bpmn.SyntaxError
 		pe *fs.PathError
 	)
 	switch {
@@ -62,14 +61,22 @@ func exitCode(err error) int {
 		return exitOK
 	case errors.As(err, &ee):
 		return ee.code
-	case errors.As(err, &ve), errors.As(err, &se), errors.Is(err, bpmn.ErrInvalid),
-		errors.Is(err, bpmn.ErrSyntax), errors.Is(err, bpmn.ErrTooLarge), errors.Is(err, bpmn.ErrUnsupported):
+	case errors.As(err, &ve), errors.Is(err, bpmn.ErrInvalid), isModelError(err):
 		return exitFailure
 	case errors.As(err, &pe), errors.Is(err, fs.ErrNotExist), errors.Is(err, fs.ErrPermission):
 		return exitIO
 	default:
 		return exitInternal
 	}
+}
+
+// isModelError reports whether err says that a file cannot be read as a
+// BPMN model at all: malformed XML, a refused XML feature or encoding, an
+// exceeded size limit (a *bpmn.SyntaxError or its sentinels).
+func isModelError(err error) bool {
+	var se *bpmn.SyntaxError
+	return errors.As(err, &se) || errors.Is(err, bpmn.ErrSyntax) ||
+		errors.Is(err, bpmn.ErrTooLarge) || errors.Is(err, bpmn.ErrUnsupported)
 }
 
 // fileError is an error about one file. Its message starts with the file

@@ -22,6 +22,7 @@ func TestExitCode(t *testing.T) {
 	}{
 		{"nil", nil, exitOK},
 		{"explicit", &exitError{code: exitUsage}, exitUsage},
+		{"usage", usageError("--seed needs --runs"), exitUsage},
 		{"explicit wrapped", fmt.Errorf("x: %w", &exitError{code: exitIO}), exitIO},
 		{"invalid model", &bpmn.ValidationError{File: "a.bpmn"}, exitFailure},
 		{"syntax", &bpmn.SyntaxError{File: "a.bpmn", Msg: "unexpected EOF"}, exitFailure},

@@ -55,27 +55,30 @@ type problemReport struct {
 	Message  string `json:"message"`
 }
 
-// runValidate validates files in the order given, writes the report in
-// format to stdout and returns an error carrying the worst exit code.
+// runValidate validates files in the order given and reports on stdout in
+// format: text as it goes, JSON at the end. Files that cannot be read are
+// reported on stderr too. The returned error carries the worst exit code.
 func runValidate(stdout, stderr io.Writer, format outputFormat, files []string) error {
-	reports := make([]fileReport, len(files))
+	reports := make([]fileReport, 0, len(files))
 	code := exitOK
-	for i, file := range files {
-		reports[i] = validateFile(file)
-		code = max(code, reports[i].code)
-		if err := reports[i].err; err != nil {
-			fmt.Fprintf(stderr, "bpmnrun: %v\n", err)
+	for _, file := range files {
+		r := validateFile(file)
+		code = max(code, r.code)
+		if r.err != nil {
+			fmt.Fprintf(stderr, "bpmnrun: %v\n", r.err)
+		}
+		if format == formatJSON {
+			reports = append(reports, r)
+			continue
+		}
+		if err := writeValidateText(stdout, r); err != nil {
+			return err
 		}
 	}
-	var err error
-	switch format {
-	case formatJSON:
-		err = writeValidateJSON(stdout, reports)
-	default:
-		err = writeValidateText(stdout, reports)
-	}
-	if err != nil {
-		return err
+	if format == formatJSON {
+		if err := writeValidateJSON(stdout, reports); err != nil {
+			return err
+		}
 	}
 	return silentExit(code)
 }
@@ -94,7 +97,7 @@ func validateFile(file string) fileReport {
 	case errors.As(err, &ve):
 		r.code = exitFailure
 		problems = ve.Problems
-	case exitCode(err) == exitFailure:
+	case isModelError(err):
 		r.code = exitFailure
 		problems = []bpmn.Problem{notAModel(file, err)}
 	default:
@@ -136,28 +139,25 @@ func notAModel(file string, err error) bpmn.Problem {
 	return p
 }
 
-func writeValidateText(w io.Writer, reports []fileReport) error {
-	for _, r := range reports {
-		if r.err != nil {
-			continue // reported on stderr
-		}
-		for _, p := range r.problems {
-			fmt.Fprintln(w, formatProblem(r.File, p))
-		}
-		var err error
-		switch {
-		case r.Valid && len(r.problems) == 0:
-			_, err = fmt.Fprintf(w, "ok %s\n", r.File)
-		case r.Valid:
-			_, err = fmt.Fprintf(w, "ok %s (%s)\n", r.File, plural(len(r.problems), "warning"))
-		default:
-			_, err = fmt.Fprintf(w, "%s: %s\n", r.File, problemCounts(r.problems))
-		}
-		if err != nil {
-			return err
-		}
+// writeValidateText writes the problems of r, one per line, and its
+// verdict. A file that could not be read has been reported on stderr.
+func writeValidateText(w io.Writer, r fileReport) error {
+	if r.err != nil {
+		return nil
 	}
-	return nil
+	for _, p := range r.problems {
+		fmt.Fprintln(w, formatProblem(r.File, p))
+	}
+	var err error
+	switch {
+	case r.Valid && len(r.problems) == 0:
+		_, err = fmt.Fprintf(w, "ok %s\n", r.File)
+	case r.Valid:
+		_, err = fmt.Fprintf(w, "ok %s (%s)\n", r.File, plural(len(r.problems), "warning"))
+	default:
+		_, err = fmt.Fprintf(w, "%s: %s\n", r.File, problemCounts(r.problems))
+	}
+	return err
 }
 
 func writeValidateJSON(w io.Writer, reports []fileReport) error {
