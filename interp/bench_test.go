@@ -48,8 +48,8 @@ func benchModel(b *testing.B, xml, pid string) {
 	b.ResetTimer()
 	runInstances(b, e, sink, pid, b.N)
 	b.StopTimer()
-	if sink.done != b.N || len(e.insts) != 0 || len(e.jobs) != 0 {
-		b.Fatalf("completed %d of %d; %d instances and %d jobs left", sink.done, b.N, len(e.insts), len(e.jobs))
+	if sink.done != b.N || e.insts.len() != 0 || e.jobs.len() != 0 {
+		b.Fatalf("completed %d of %d; %d instances and %d jobs left", sink.done, b.N, e.insts.len(), e.jobs.len())
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "instances/s")
 }
@@ -69,8 +69,8 @@ func TestNothingRetained(t *testing.T) {
 		t.Fatal(err)
 	}
 	runInstances(t, e, sink, "fork2", 1000)
-	if sink.done != 1000 || len(e.insts) != 0 || len(e.jobs) != 0 || len(e.timers) != 0 || len(e.subs) != 0 {
-		t.Fatalf("done=%d insts=%d jobs=%d timers=%d subs=%d", sink.done, len(e.insts), len(e.jobs), len(e.timers), len(e.subs))
+	if sink.done != 1000 || e.insts.len() != 0 || e.jobs.len() != 0 || len(e.timers) != 0 || len(e.subs) != 0 {
+		t.Fatalf("done=%d insts=%d jobs=%d timers=%d subs=%d", sink.done, e.insts.len(), e.jobs.len(), len(e.timers), len(e.subs))
 	}
 	for typ, q := range e.jobQueues {
 		if len(q.items)-q.head > 64 {

@@ -121,7 +121,12 @@ func (e *Engine) recycle() {
 	}
 	e.deadJobs = e.deadJobs[:0]
 	for _, ei := range e.dead {
+		arr := ei.arrivals
 		*ei = elemInst{}
+		if arr != nil {
+			clear(arr)
+			ei.arrivals = arr[:0]
+		}
 		if len(e.free) < 1024 {
 			e.free = append(e.free, ei)
 		}
@@ -274,7 +279,7 @@ func (e *Engine) closeWaits(ei *elemInst) {
 
 // endInstance finishes a root scope.
 func (e *Engine) endInstance(root *elemInst, state InstanceState, endEvent string) {
-	delete(e.insts, root.key)
+	e.insts.del(root.key)
 	root.alive = false
 	e.closeWaits(root)
 	e.trace(TraceEnded, root, nil, root.pp.proc.ID, state.String())
@@ -301,10 +306,14 @@ func (e *Engine) endInstance(root *elemInst, state InstanceState, endEvent strin
 	e.dead = append(e.dead, root)
 }
 
+// trace reports a step to Options.Trace; it costs one nil check when off.
 func (e *Engine) trace(k TraceKind, ei *elemInst, n *bpmn.Node, id, detail string) {
-	if e.opts.Trace == nil {
-		return
+	if e.opts.Trace != nil {
+		e.emit(k, ei, n, id, detail)
 	}
+}
+
+func (e *Engine) emit(k TraceKind, ei *elemInst, n *bpmn.Node, id, detail string) {
 	ev := TraceEvent{Time: e.now, Kind: k, ElementID: id, Detail: detail}
 	if ei != nil {
 		ev.Instance = ei.root.key

@@ -18,8 +18,8 @@ type Engine struct {
 	procs     map[string]*procProg // deployed, by process id
 	procOrder []*procProg          // deployment order
 
-	insts     map[uint64]*elemInst // root scopes, by instance key
-	jobs      map[uint64]*job
+	insts     keyTable[elemInst] // root scopes, by instance key
+	jobs      keyTable[job]
 	jobQueues map[string]*jobQueue
 	timers    timerHeap
 	subs      map[subKey][]*msgSub
@@ -56,8 +56,6 @@ func New(opts Options) *Engine {
 		opts:      opts,
 		now:       opts.Start,
 		procs:     map[string]*procProg{},
-		insts:     map[uint64]*elemInst{},
-		jobs:      map[uint64]*job{},
 		jobQueues: map[string]*jobQueue{},
 		subs:      map[subKey][]*msgSub{},
 		incidents: map[uint64]*incident{},
@@ -144,7 +142,7 @@ func (e *Engine) startInstance(pp *procProg, start *bpmn.Node, vars map[string]a
 			root.vars[k] = v
 		}
 	}
-	e.insts[root.key] = root
+	e.insts.put(root.key, root)
 	e.trace(TraceStarted, root, nil, pp.proc.ID, "")
 	e.openEventSubprocesses(root, &pp.root)
 	e.enqueue(work{op: opActivate, scope: root, node: start, triggered: true})
@@ -184,7 +182,7 @@ func (e *Engine) NextDue() (time.Time, bool) {
 
 // Cancel terminates an active instance and everything in it.
 func (e *Engine) Cancel(instance uint64) error {
-	root := e.insts[instance]
+	root := e.insts.get(instance)
 	if root == nil {
 		return errorf(ErrNotFound, "", "", instance, "no active instance with this key")
 	}
@@ -197,7 +195,7 @@ func (e *Engine) Cancel(instance uint64) error {
 // with local=false propagated like job variables (nearest scope defining
 // the name). Conditional events of the instance are re-evaluated.
 func (e *Engine) SetVariables(instance uint64, vars map[string]any) error {
-	root := e.insts[instance]
+	root := e.insts.get(instance)
 	if root == nil {
 		return errorf(ErrNotFound, "", "", instance, "no active instance with this key")
 	}

@@ -44,8 +44,8 @@ func TestSequenceTrace(t *testing.T) {
 	if got := h.trace(); got != want {
 		t.Errorf("trace:\n%s\nwant:\n%s", got, want)
 	}
-	if len(h.e.insts) != 0 || len(h.e.jobs) != 0 || len(h.e.timers) != 0 {
-		t.Errorf("state left after completion: %d instances, %d jobs, %d timers", len(h.e.insts), len(h.e.jobs), len(h.e.timers))
+	if h.e.insts.len() != 0 || h.e.jobs.len() != 0 || len(h.e.timers) != 0 {
+		t.Errorf("state left after completion: %d instances, %d jobs, %d timers", h.e.insts.len(), h.e.jobs.len(), len(h.e.timers))
 	}
 }
 

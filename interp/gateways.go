@@ -60,8 +60,12 @@ func (e *Engine) exclusive(w work) {
 // arrive records a token arriving at a join by flow f; the token moves from
 // the scope's live count into its join count.
 func (e *Engine) arrive(s *elemInst, f *bpmn.SequenceFlow) {
-	if s.arrivals == nil {
-		s.arrivals = make([]int32, len(s.pp.flows))
+	if len(s.arrivals) != len(s.pp.flows) {
+		if cap(s.arrivals) >= len(s.pp.flows) {
+			s.arrivals = s.arrivals[:len(s.pp.flows)]
+		} else {
+			s.arrivals = make([]int32, len(s.pp.flows))
+		}
 	}
 	s.arrivals[f.Index]++
 	s.joinWait++

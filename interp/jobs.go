@@ -72,7 +72,7 @@ func (e *Engine) createJob(ei *elemInst) {
 		j.Retries = 1
 	}
 	ei.job = j
-	e.jobs[j.Key] = j
+	e.jobs.put(j.Key, j)
 	e.trace(TraceJobCreated, ei, nil, ei.node.ID, j.Type)
 	e.jobActivatable(j)
 	if o := e.opts.Observer; o != nil {
@@ -86,6 +86,9 @@ func (e *Engine) createJob(ei *elemInst) {
 func (e *Engine) jobActivatable(j *job) {
 	j.state = jobActivatable
 	j.Activated = false
+	if len(e.jobQueues) == 0 {
+		return
+	}
 	if q := e.jobQueues[j.Type]; q != nil {
 		q.items = append(q.items, jobRef{j, j.Key})
 	}
@@ -98,11 +101,11 @@ func (e *Engine) queueFor(jobType string) *jobQueue {
 		return q
 	}
 	q := &jobQueue{}
-	for _, j := range e.jobs {
+	e.jobs.each(func(_ uint64, j *job) {
 		if j.Type == jobType && j.state == jobActivatable {
 			q.items = append(q.items, jobRef{j, j.Key})
 		}
-	}
+	})
 	sort.Slice(q.items, func(a, b int) bool { return q.items[a].key < q.items[b].key })
 	e.jobQueues[jobType] = q
 	return q
@@ -110,6 +113,9 @@ func (e *Engine) queueFor(jobType string) *jobQueue {
 
 // dequeue marks a queued job as gone from its queue.
 func (e *Engine) unqueue(j *job) {
+	if len(e.jobQueues) == 0 {
+		return
+	}
 	q := e.jobQueues[j.Type]
 	if q == nil {
 		return
@@ -118,7 +124,7 @@ func (e *Engine) unqueue(j *job) {
 	if q.stale > 32 && q.stale*2 > len(q.items)-q.head {
 		live := q.items[:0]
 		for _, r := range q.items[q.head:] {
-			if x := e.jobs[r.key]; x == r.j && x.state == jobActivatable {
+			if x := e.jobs.get(r.key); x == r.j && x.state == jobActivatable {
 				live = append(live, r)
 			}
 		}
@@ -142,10 +148,10 @@ func (e *Engine) cancelJob(j *job) {
 
 // removeJob forgets j; the record is recycled after the current input.
 func (e *Engine) removeJob(j *job) {
-	if e.jobs[j.Key] == j {
+	if e.jobs.get(j.Key) == j {
 		e.deadJobs = append(e.deadJobs, j)
 	}
-	delete(e.jobs, j.Key)
+	e.jobs.del(j.Key)
 	if j.retryTimer != nil {
 		e.timers.remove(j.retryTimer)
 		j.retryTimer = nil
@@ -157,7 +163,7 @@ func (e *Engine) removeJob(j *job) {
 }
 
 func (e *Engine) liveJob(key uint64) (*job, error) {
-	j := e.jobs[key]
+	j := e.jobs.get(key)
 	if j == nil {
 		return nil, errorf(ErrNotFound, "", "", 0, "no open job with key %d (completed, canceled or never created)", key)
 	}
@@ -173,7 +179,7 @@ func (e *Engine) ActivateJobs(jobType string, max int, timeout time.Duration) []
 		r := q.items[q.head]
 		q.items[q.head] = jobRef{}
 		q.head++
-		j := e.jobs[r.key]
+		j := e.jobs.get(r.key)
 		if j != r.j || j.state != jobActivatable {
 			if q.stale > 0 {
 				q.stale--
@@ -270,12 +276,12 @@ func (e *Engine) ThrowError(key uint64, code, msg string, vars map[string]any) e
 		j.retryTimer = nil
 	}
 	ei.job = nil
-	delete(e.jobs, j.Key)
+	e.jobs.del(j.Key)
 	if e.throwError(ei, ei.node, code, msg, vars, false) {
 		e.deadJobs = append(e.deadJobs, j)
 		return e.drain()
 	}
-	e.jobs[j.Key] = j
+	e.jobs.put(j.Key, j)
 	ei.job = j
 	j.state = jobIncident
 	e.incidentOn(ei, UnhandledError, fmt.Sprintf("error %q was not caught: %s", code, msg), code, retryJob)
@@ -295,10 +301,8 @@ func (e *Engine) UpdateJobRetries(key uint64, retries int) error {
 // Jobs returns the open jobs (activatable, activated, backing off or with
 // an incident) in creation order.
 func (e *Engine) Jobs() []Job {
-	out := make([]Job, 0, len(e.jobs))
-	for _, j := range e.jobs {
-		out = append(out, j.view())
-	}
+	out := make([]Job, 0, e.jobs.len())
+	e.jobs.each(func(_ uint64, j *job) { out = append(out, j.view()) })
 	sort.Slice(out, func(a, b int) bool { return out[a].Key < out[b].Key })
 	return out
 }

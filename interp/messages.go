@@ -197,12 +197,13 @@ func (e *Engine) singleInstanceBlocked(pp *procProg, key subKey) bool {
 	if key.key == "" {
 		return false
 	}
-	for _, r := range e.insts {
+	blocked := false
+	e.insts.each(func(_ uint64, r *elemInst) {
 		if r.pp.proc.ID == pp.proc.ID && r.info.startKey != nil && *r.info.startKey == key {
-			return true
+			blocked = true
 		}
-	}
-	return false
+	})
+	return blocked
 }
 
 func contains(list []string, s string) bool {

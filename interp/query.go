@@ -17,17 +17,15 @@ type ElementInstance struct {
 
 // Instances returns the keys of the active instances in creation order.
 func (e *Engine) Instances() []uint64 {
-	keys := make([]uint64, 0, len(e.insts))
-	for k := range e.insts {
-		keys = append(keys, k)
-	}
+	keys := make([]uint64, 0, e.insts.len())
+	e.insts.each(func(k uint64, _ *elemInst) { keys = append(keys, k) })
 	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
 	return keys
 }
 
 // InstanceProcess returns the process id of an active instance.
 func (e *Engine) InstanceProcess(instance uint64) (string, bool) {
-	r := e.insts[instance]
+	r := e.insts.get(instance)
 	if r == nil {
 		return "", false
 	}
@@ -37,7 +35,7 @@ func (e *Engine) InstanceProcess(instance uint64) (string, bool) {
 // ActiveElements returns the live element instances of an active instance
 // in pre-order (scope before its children, children in creation order).
 func (e *Engine) ActiveElements(instance uint64) []ElementInstance {
-	r := e.insts[instance]
+	r := e.insts.get(instance)
 	if r == nil {
 		return nil
 	}
@@ -55,7 +53,7 @@ func (e *Engine) ActiveElements(instance uint64) []ElementInstance {
 
 // Variables returns a copy of the root variables of an active instance.
 func (e *Engine) Variables(instance uint64) (map[string]any, bool) {
-	r := e.insts[instance]
+	r := e.insts.get(instance)
 	if r == nil {
 		return nil, false
 	}

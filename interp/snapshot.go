@@ -181,7 +181,7 @@ func (e *Engine) Snapshot() ([]byte, error) {
 		}
 	}
 	for _, k := range e.Instances() {
-		if r := e.insts[k]; r.info.caller == nil {
+		if r := e.insts.get(k); r.info.caller == nil {
 			s.Instances = append(s.Instances, e.instanceSnap(r))
 		}
 	}
@@ -203,7 +203,7 @@ func (e *Engine) Snapshot() ([]byte, error) {
 	for _, t := range types {
 		q := queueSnap{Type: t, Keys: []uint64{}}
 		for _, r := range e.jobQueues[t].items[e.jobQueues[t].head:] {
-			if j := e.jobs[r.key]; j == r.j && j.state == jobActivatable {
+			if j := e.jobs.get(r.key); j == r.j && j.state == jobActivatable {
 				q.Keys = append(q.Keys, r.key)
 			}
 		}
@@ -215,7 +215,7 @@ func (e *Engine) Snapshot() ([]byte, error) {
 // SnapshotInstance returns one instance (with the instances it called) as
 // JSON, for stores that persist instances one by one.
 func (e *Engine) SnapshotInstance(key uint64) ([]byte, error) {
-	r := e.insts[key]
+	r := e.insts.get(key)
 	if r == nil {
 		return nil, errorf(ErrNotFound, "", "", key, "no active instance with this key")
 	}
@@ -389,7 +389,7 @@ func Restore(data []byte, opts Options, progs ...*Program) (*Engine, error) {
 	for _, q := range s.JobQueues {
 		jq := &jobQueue{}
 		for _, k := range q.Keys {
-			if j := e.jobs[k]; j != nil {
+			if j := e.jobs.get(k); j != nil {
 				jq.items = append(jq.items, jobRef{j, k})
 			}
 		}
@@ -410,9 +410,9 @@ func (e *Engine) RestoreInstance(data []byte) error {
 	if is.Version != SnapshotVersion {
 		return errorf(ErrSnapshot, "", "", is.Key, "snapshot version %d, want %d", is.Version, SnapshotVersion)
 	}
-	if old := e.insts[is.Key]; old != nil {
+	if old := e.insts.get(is.Key); old != nil {
 		e.terminate(old)
-		delete(e.insts, is.Key)
+		e.insts.del(is.Key)
 	}
 	if err := e.restoreInstance(is); err != nil {
 		return err
@@ -489,7 +489,7 @@ func (r *restorer) elem(s elemSnap, scope, caller *elemInst) (*elemInst, error) 
 			}
 		}
 		ei.info.caller = caller
-		e.insts[ei.key] = ei
+		e.insts.put(ei.key, ei)
 	} else {
 		ei.pp, ei.root, ei.parent = scope.pp, scope.root, scope
 		ei.node = ei.pp.proc.Node(s.Element)
@@ -601,7 +601,7 @@ func (r *restorer) waits(ei *elemInst, s elemSnap) error {
 			e.timers.push(t)
 		}
 		ei.job = j
-		e.jobs[j.Key] = j
+		e.jobs.put(j.Key, j)
 		if j.state == jobActivatable {
 			if q := e.jobQueues[j.Type]; q != nil {
 				q.items = append(q.items, jobRef{j, j.Key})
