@@ -3,6 +3,7 @@ package interp
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Sentinel errors. Every error returned by the engine wraps one of these, so
@@ -29,17 +30,20 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	s := "bpmnrun"
+	var parts []string
 	if e.ProcessID != "" {
-		s += ": process " + quote(e.ProcessID)
+		parts = append(parts, "process "+quote(e.ProcessID))
 	}
 	if e.ElementID != "" {
-		s += ": element " + quote(e.ElementID)
+		parts = append(parts, "element "+quote(e.ElementID))
 	}
 	if e.Instance != 0 {
-		s += fmt.Sprintf(" (instance %d)", e.Instance)
+		parts = append(parts, fmt.Sprintf("instance %d", e.Instance))
 	}
-	return s + ": " + e.Msg
+	if len(parts) == 0 {
+		return e.Msg
+	}
+	return strings.Join(parts, ", ") + ": " + e.Msg
 }
 
 // Unwrap returns the sentinel.

@@ -235,6 +235,7 @@ func (c *compiler) node(cn *cnode, n *bpmn.Node) {
 		if si.noneStart == nil && !n.TriggeredByEvent && !n.IsForCompensation {
 			c.errorf(n, "subprocess has no none start event")
 		}
+		c.compensationEventSub(n)
 	}
 	if n.Kind == bpmn.CallActivity {
 		if n.CalledElement == nil || n.CalledElement.ProcessID == "" {
@@ -252,6 +253,20 @@ func (c *compiler) node(cn *cnode, n *bpmn.Node) {
 	}
 	if n.Kind == bpmn.ReceiveTask && n.MessageRef == nil {
 		c.errorf(n, "receive task has no messageRef")
+	}
+}
+
+// compensationEventSub rejects an event subprocess started by a
+// compensation start event: the engine runs compensation only through
+// compensation boundary events and their handlers (see compensate.go).
+func (c *compiler) compensationEventSub(n *bpmn.Node) {
+	if !n.TriggeredByEvent {
+		return
+	}
+	for _, m := range n.Nodes {
+		if m.Kind == bpmn.StartEvent && m.EventType() == bpmn.CompensateEvent {
+			c.errorf(n, "event subprocess with compensation start event %q is not supported; attach compensation handlers to the activities with compensation boundary events", m.ID)
+		}
 	}
 }
 
