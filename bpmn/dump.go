@@ -46,8 +46,8 @@ func kv(key, value string) string {
 	return key + "=" + strconv.Quote(value)
 }
 
-// flag returns name when set.
-func flag(set bool, name string) string {
+// flagIf returns name when set.
+func flagIf(set bool, name string) string {
 	if set {
 		return name
 	}
@@ -90,7 +90,7 @@ func (p *printer) definitions(d *Definitions) {
 }
 
 func (p *printer) process(pr *Process) {
-	p.line("process", strconv.Quote(pr.ID), kv("name", pr.Name), flag(pr.IsExecutable, "executable"),
+	p.line("process", strconv.Quote(pr.ID), kv("name", pr.Name), flagIf(pr.IsExecutable, "executable"),
 		"nodes="+strconv.Itoa(len(pr.AllNodes)), "flows="+strconv.Itoa(len(pr.AllFlows)))
 	p.depth++
 	p.docLine(pr.Documentation)
@@ -105,7 +105,7 @@ func (p *printer) scope(s *Scope) {
 	}
 	for _, f := range s.Flows {
 		p.line("sequenceFlow", strconv.Quote(f.ID), kv("name", f.Name), endID(f.Source), "->", endID(f.Target),
-			flag(f.IsDefault, "default"), kv("condition", f.Condition))
+			flagIf(f.IsDefault, "default"), kv("condition", f.Condition))
 	}
 	for _, a := range s.Associations {
 		p.line("association", strconv.Quote(a.ID), a.Source, "->", a.Target)
@@ -147,10 +147,10 @@ func (p *printer) node(n *Node) {
 		dflt = "default=" + n.Default.ID
 	}
 	p.line(n.Kind.String(), strconv.Quote(n.ID), kv("name", n.Name), ref,
-		flag(n.Kind == BoundaryEvent && !n.CancelActivity, "nonInterrupting"),
-		flag(n.Kind == StartEvent && !n.Interrupting, "nonInterrupting"),
-		flag(n.TriggeredByEvent, "eventSubProcess"), flag(n.IsForCompensation, "forCompensation"),
-		flag(n.ParallelMultiple, "parallelMultiple"), flag(n.Instantiate, "instantiate"), handler, dflt)
+		flagIf(n.Kind == BoundaryEvent && !n.CancelActivity, "nonInterrupting"),
+		flagIf(n.Kind == StartEvent && !n.Interrupting, "nonInterrupting"),
+		flagIf(n.TriggeredByEvent, "eventSubProcess"), flagIf(n.IsForCompensation, "forCompensation"),
+		flagIf(n.ParallelMultiple, "parallelMultiple"), flagIf(n.Instantiate, "instantiate"), handler, dflt)
 	p.depth++
 	p.docLine(n.Documentation)
 	p.event(n.Event)
@@ -194,7 +194,7 @@ func (p *printer) event(e *EventDefinition) {
 	}
 	p.line("event", e.Type.String(), kv("ref", ref), kv("code", code), kv("timeDate", e.TimeDate),
 		kv("timeDuration", e.TimeDuration), kv("timeCycle", e.TimeCycle), kv("link", e.LinkName),
-		kv("condition", e.Condition), flag(e.Type == CompensateEvent && !e.WaitForCompletion, "noWait"))
+		kv("condition", e.Condition), flagIf(e.Type == CompensateEvent && !e.WaitForCompletion, "noWait"))
 }
 
 func (p *printer) activity(n *Node) {
@@ -211,11 +211,11 @@ func (p *printer) activity(n *Node) {
 		p.line("script", kv("format", s.Format), kv("result", s.ResultVariable), kv("expression", s.Expression))
 	}
 	if c := n.CalledElement; c != nil {
-		p.line("call", kv("process", c.ProcessID), flag(c.PropagateAllChildVariables, "propagateChild"),
-			flag(c.PropagateAllParentVariables, "propagateParent"))
+		p.line("call", kv("process", c.ProcessID), flagIf(c.PropagateAllChildVariables, "propagateChild"),
+			flagIf(c.PropagateAllParentVariables, "propagateParent"))
 	}
 	if l := n.Loop; l != nil {
-		p.line("multiInstance", flag(l.IsSequential, "sequential"), flag(!l.IsSequential, "parallel"),
+		p.line("multiInstance", flagIf(l.IsSequential, "sequential"), flagIf(!l.IsSequential, "parallel"),
 			kv("cardinality", l.LoopCardinality), kv("inputCollection", l.InputCollection),
 			kv("inputElement", l.InputElement), kv("outputCollection", l.OutputCollection),
 			kv("outputElement", l.OutputElement), kv("completion", l.CompletionCondition))
@@ -245,8 +245,8 @@ func (p *printer) diagram(d *Diagram) {
 	p.line("diagram", strconv.Quote(d.ID), kv("name", d.Name))
 	p.depth++
 	for _, s := range d.Shapes {
-		p.line("shape", strconv.Quote(s.ID), s.ElementID, boundsStr(&s.Bounds), flag(s.IsExpanded, "expanded"),
-			flag(s.IsHorizontal, "horizontal"), labelStr(s.Label))
+		p.line("shape", strconv.Quote(s.ID), s.ElementID, boundsStr(&s.Bounds), flagIf(s.IsExpanded, "expanded"),
+			flagIf(s.IsHorizontal, "horizontal"), labelStr(s.Label))
 	}
 	for _, e := range d.Edges {
 		pts := make([]string, len(e.Waypoints))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -80,6 +81,34 @@ func TestScratchWarn(t *testing.T) {
 			if pr.Severity == SeverityWarning {
 				fmt.Println("W", pr.Code, "|", p, "|", pr.Message)
 			}
+		}
+		return nil
+	})
+}
+
+func TestScratchTable(t *testing.T) {
+	if os.Getenv("SCRATCHT") == "" {
+		t.Skip()
+	}
+	root := "../../shared/corpus"
+	filepath.Walk(root, func(p string, info os.FileInfo, err error) error {
+		if info.IsDir() {
+			return nil
+		}
+		rel, _ := filepath.Rel(root, p)
+		_, err = ParseFile(p)
+		var ve *ValidationError
+		if errors.As(err, &ve) {
+			seen := map[string]bool{}
+			var codes []string
+			for _, pr := range ve.Problems {
+				if pr.Severity == SeverityError && !seen[pr.Code] {
+					seen[pr.Code] = true
+					codes = append(codes, pr.Code)
+				}
+			}
+			sort.Strings(codes)
+			fmt.Printf("\t%q: %q,\n", rel, strings.Join(codes, " "))
 		}
 		return nil
 	})

@@ -313,7 +313,8 @@ func (b *builder) checkReachable(p *Process) {
 		enter(n.Nodes)
 	}
 	for _, n := range p.AllNodes {
-		if !seen[n.Index] && (n.Parent == nil || seen[n.Parent.Index]) {
+		detached := n.Kind == BoundaryEvent && n.AttachedTo == nil // reported already
+		if !seen[n.Index] && !detached && (n.Parent == nil || seen[n.Parent.Index]) {
 			b.nodeProblem(n, SeverityWarning, CodeUnreachable, "%s is not reachable from any start event", b.label(n))
 		}
 	}

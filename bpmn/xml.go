@@ -535,6 +535,7 @@ func (r *xmlReader) endTag(cur *xelem) error {
 	r.pos += 2
 	qn := r.name()
 	if qn != r.qname(cur) {
+		r.pos = cend
 		return r.fail("element <%s> closed by </%s>", r.qname(cur), qn)
 	}
 	r.skipSpace()

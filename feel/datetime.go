@@ -424,6 +424,9 @@ func parseCycle(s string) (Cycle, string) {
 		c.Repeat = r
 	}
 	if len(parts) == 3 {
+		if strings.HasPrefix(parts[1], "P") || strings.HasPrefix(parts[1], "-P") {
+			return Cycle{}, `"Rn/duration/end" is not supported`
+		}
 		t, err := ParseDateTime(parts[1])
 		if err != nil {
 			return Cycle{}, "invalid start " + strconv.Quote(parts[1])

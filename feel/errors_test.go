@@ -156,10 +156,8 @@ feel: unexpected end of expression at 10
 feel: unexpected token ")" at 11 (line 3, column 2)
   	)
   	^`},
-		{"=" + strings.Repeat("(", 150) + "1", `
-feel: expression nested too deeply at 101
-  …((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((…
-                                                               ^`},
+		{"=" + strings.Repeat("(", 150) + "1", "\nfeel: expression nested too deeply at 101\n  …" +
+			strings.Repeat("(", 110) + "1\n  " + strings.Repeat(" ", 61) + "^"},
 		// JUEL
 		{"${a = b}", `
 feel: unexpected token "=" (use "==" for equality) at 4

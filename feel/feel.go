@@ -68,11 +68,11 @@ func compile(src string, value bool) (*Expr, error) {
 	juel := strings.HasPrefix(body, "${") || strings.HasPrefix(body, "#{") ||
 		value && (strings.Contains(body, "${") || strings.Contains(body, "#{"))
 	feel := strings.HasPrefix(body, "=") || !value && !juel
-	if !feel && !juel {
-		return &Expr{src: src, body: lo, fn: constant(body), static: true}, nil
-	}
 	if !utf8.ValidString(src) {
 		return nil, syntaxErr(src, invalidUTF8(src), "invalid UTF-8")
+	}
+	if !feel && !juel {
+		return &Expr{src: src, body: lo, fn: constant(body), static: true}, nil
 	}
 	var n *node
 	var err error
