@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/bpmnrun/bpmnrun/bpmn"
+	"github.com/bpmnrun/bpmnrun/interp"
 	"github.com/spf13/cobra"
 )
 
@@ -94,6 +95,11 @@ func validateFile(file string) fileReport {
 	case err == nil:
 		r.Valid = true
 		problems = defs.Warnings
+		if cps := compileProblems(defs); len(cps) > 0 {
+			r.Valid = false
+			r.code = exitFailure
+			problems = append(append([]bpmn.Problem(nil), cps...), problems...)
+		}
 	case errors.As(err, &ve):
 		r.code = exitFailure
 		problems = ve.Problems
@@ -165,4 +171,26 @@ func writeValidateJSON(w io.Writer, reports []fileReport) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false) // keep "<serviceTask>" readable
 	return enc.Encode(reports)
+}
+
+// compileProblems compiles the model's expressions, timers and job
+// definitions as the engine would at load, and returns each failure as an
+// error problem located at its element.
+func compileProblems(defs *bpmn.Definitions) []bpmn.Problem {
+	_, err := interp.Compile(defs)
+	var ce *interp.CompileError
+	if !errors.As(err, &ce) {
+		return nil
+	}
+	var out []bpmn.Problem
+	for _, e := range ce.Problems {
+		p := bpmn.Problem{Severity: bpmn.SeverityError, Code: "expression", File: defs.File, ElementID: e.ElementID, Message: e.Msg}
+		if proc := defs.Process(e.ProcessID); proc != nil {
+			if n := proc.Node(e.ElementID); n != nil {
+				p.Path = n.Path
+			}
+		}
+		out = append(out, p)
+	}
+	return out
 }
