@@ -280,6 +280,7 @@ func (e *Engine) closeWaits(ei *elemInst) {
 // endInstance finishes a root scope.
 func (e *Engine) endInstance(root *elemInst, state InstanceState, endEvent string) {
 	e.insts.del(root.key)
+	e.forgetStartKey(root)
 	root.alive = false
 	e.closeWaits(root)
 	e.trace(TraceEnded, root, nil, root.pp.proc.ID, state.String())
@@ -326,4 +327,15 @@ func (e *Engine) emit(k TraceKind, ei *elemInst, n *bpmn.Node, id, detail string
 		}
 	}
 	e.opts.Trace(ev)
+}
+
+// forgetStartKey releases the single-instance slot of a message-started root.
+func (e *Engine) forgetStartKey(root *elemInst) {
+	if k := root.info.startKey; k != nil {
+		id := startKeyID{root.pp.proc.ID, *k}
+		if e.startKeys[id]--; e.startKeys[id] <= 0 {
+			delete(e.startKeys, id)
+		}
+		root.info.startKey = nil
+	}
 }

@@ -24,7 +24,9 @@ type Engine struct {
 	timers    timerHeap
 	subs      map[subKey][]*msgSub
 	signals   []*sigSub
-	buffer    []*bufMsg
+	buffer    map[subKey][]*bufMsg
+	nbuf      int
+	startKeys map[startKeyID]int
 	incidents map[uint64]*incident
 
 	queue    []work
@@ -58,6 +60,8 @@ func New(opts Options) *Engine {
 		procs:     map[string]*procProg{},
 		jobQueues: map[string]*jobQueue{},
 		subs:      map[subKey][]*msgSub{},
+		buffer:    map[subKey][]*bufMsg{},
+		startKeys: map[startKeyID]int{},
 		incidents: map[uint64]*incident{},
 	}
 }

@@ -425,3 +425,32 @@ func TestDeterministicTrace(t *testing.T) {
 		t.Fatal("traces differ between identical runs")
 	}
 }
+
+func TestErrorInsideErrorEventSubprocessIsNotRecaught(t *testing.T) {
+	m := defs(proc("p", `<startEvent id="s"/>`+svc("a", "a")+`<endEvent id="e"/>`+chain("s", "a", "e")+
+		`<subProcess id="es" triggeredByEvent="true"><startEvent id="es-s"><errorEventDefinition/></startEvent>`+svc("fix", "fix")+
+		`<endEvent id="es-e"/>`+chain("es-s", "fix", "es-e")+`</subProcess>`))
+	h := newHarness(t, m)
+	k := h.start("p", nil)
+	if err := h.e.ThrowError(h.open("a")[0].Key, "E1", "", nil); err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "waiting", h.waiting(k), "es,fix")
+	if err := h.e.ThrowError(h.open("fix")[0].Key, "E2", "", nil); err != nil {
+		t.Fatal(err)
+	}
+	incs := h.e.Incidents()
+	if len(incs) != 1 || incs[0].Kind != UnhandledError || incs[0].ElementID != "fix" {
+		t.Fatalf("incidents = %+v\n%s", incs, h.trace())
+	}
+}
+
+func TestMessageStartSingleInstanceReleased(t *testing.T) {
+	m := defs(`<message id="m" name="go"/>` + proc("p", `<startEvent id="s"><messageEventDefinition messageRef="m"/></startEvent>`+svc("a", "a")+`<endEvent id="e"/>`+chain("s", "a", "e")))
+	h := newHarness(t, m)
+	r := h.publish("go", "k", nil, 0)
+	h.complete("a", nil)
+	h.mustEnd(r.Started[0], Completed, "e")
+	r2 := h.publish("go", "k", nil, 0)
+	eq(t, "started after the first ended", len(r2.Started), 1)
+}

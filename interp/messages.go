@@ -2,6 +2,7 @@ package interp
 
 import (
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/bpmnrun/bpmnrun/bpmn"
@@ -9,6 +10,13 @@ import (
 )
 
 type subKey struct{ name, key string }
+
+// startKeyID identifies the active instances of a process started by a
+// message with a correlation key (the single-instance rule).
+type startKeyID struct {
+	process string
+	key     subKey
+}
 
 type msgSub struct {
 	key  subKey
@@ -168,6 +176,7 @@ func (e *Engine) Publish(m Message) (PublishResult, error) {
 			if m.CorrelationKey != "" {
 				k := key
 				root.info.startKey = &k
+				e.startKeys[startKeyID{pp.proc.ID, key}]++
 			}
 			res.Correlated = append(res.Correlated, root.key)
 			res.Started = append(res.Started, root.key)
@@ -197,13 +206,7 @@ func (e *Engine) singleInstanceBlocked(pp *procProg, key subKey) bool {
 	if key.key == "" {
 		return false
 	}
-	blocked := false
-	e.insts.each(func(_ uint64, r *elemInst) {
-		if r.pp.proc.ID == pp.proc.ID && r.info.startKey != nil && *r.info.startKey == key {
-			blocked = true
-		}
-	})
-	return blocked
+	return e.startKeys[startKeyID{pp.proc.ID, key}] > 0
 }
 
 func contains(list []string, s string) bool {
@@ -217,18 +220,14 @@ func contains(list []string, s string) bool {
 
 // ---- the message buffer ----
 
-func (e *Engine) bufferList(key subKey) []*bufMsg {
-	var out []*bufMsg
-	for _, b := range e.buffer {
-		if b.key == key {
-			out = append(out, b)
-		}
-	}
-	return out
-}
+// The buffer is indexed by (name, correlation key); each list is in
+// publication order.
+
+func (e *Engine) bufferList(key subKey) []*bufMsg { return e.buffer[key] }
 
 func (e *Engine) bufferAdd(b *bufMsg) {
-	e.buffer = append(e.buffer, b)
+	e.buffer[b.key] = append(e.buffer[b.key], b)
+	e.nbuf++
 	b.timer = &timer{purpose: tmMsgExpiry, due: b.expires, msg: b}
 	e.addTimer(b.timer)
 }
@@ -236,8 +235,8 @@ func (e *Engine) bufferAdd(b *bufMsg) {
 // bufferedFor returns the oldest buffered message for key not yet
 // correlated to process pid.
 func (e *Engine) bufferedFor(key subKey, pid string) *bufMsg {
-	for _, b := range e.buffer {
-		if b.key == key && !contains(b.correlated, pid) {
+	for _, b := range e.buffer[key] {
+		if !contains(b.correlated, pid) {
 			return b
 		}
 	}
@@ -245,12 +244,29 @@ func (e *Engine) bufferedFor(key subKey, pid string) *bufMsg {
 }
 
 func (e *Engine) expireMessage(b *bufMsg) {
-	for i, x := range e.buffer {
+	list := e.buffer[b.key]
+	for i, x := range list {
 		if x == b {
-			e.buffer = append(e.buffer[:i], e.buffer[i+1:]...)
-			return
+			list = append(list[:i], list[i+1:]...)
+			e.nbuf--
+			break
 		}
 	}
+	if len(list) == 0 {
+		delete(e.buffer, b.key)
+	} else {
+		e.buffer[b.key] = list
+	}
+}
+
+// bufferedInOrder returns every buffered message in publication order.
+func (e *Engine) bufferedInOrder() []*bufMsg {
+	var all []*bufMsg
+	for _, l := range e.buffer {
+		all = append(all, l...)
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].msgKey < all[j].msgKey })
+	return all
 }
 
 // ---- signals ----
@@ -317,12 +333,16 @@ func (e *Engine) broadcast(name string, vars map[string]any, from *elemInst) {
 // scope that contains the throwing end event.
 func (e *Engine) throwError(origin *elemInst, thrower *bpmn.Node, code, msg string, vars map[string]any, fromEnd bool) bool {
 	e.trace(TraceErrorThrown, origin, thrower, thrower.ID, code)
+	skipEvtSubs := false
 	for x := origin; x != nil; {
 		if x.node != nil || x.info != nil {
-			if (fromEnd || x != origin) && e.catchInEventSub(x, bpmn.ErrorEvent, code, vars) {
+			// An error from inside an event subprocess is not caught by the
+			// event subprocesses of the scope that runs it (no endless loop).
+			if (fromEnd || x != origin) && !skipEvtSubs && e.catchInEventSub(x, bpmn.ErrorEvent, code, vars) {
 				return true
 			}
 		}
+		skipEvtSubs = x.evtSub
 		if x.node != nil && (x.parent == nil || x.parent.mi == nil) {
 			if b := findCatch(x.node.Boundaries, bpmn.ErrorEvent, code); b != nil {
 				e.fireBoundary(x, b, vars, true)

@@ -87,4 +87,4 @@ func (e *Engine) Subscriptions() []Subscription {
 }
 
 // BufferedMessages returns the number of messages buffered for their TTL.
-func (e *Engine) BufferedMessages() int { return len(e.buffer) }
+func (e *Engine) BufferedMessages() int { return e.nbuf }

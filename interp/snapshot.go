@@ -185,7 +185,7 @@ func (e *Engine) Snapshot() ([]byte, error) {
 			s.Instances = append(s.Instances, e.instanceSnap(r))
 		}
 	}
-	for _, b := range e.buffer {
+	for _, b := range e.bufferedInOrder() {
 		s.Buffer = append(s.Buffer, bufSnap{Name: b.Name, Key: b.CorrelationKey, ID: b.ID, Vars: b.Variables, TTL: b.TTL,
 			MsgKey: b.msgKey, Expires: b.expires, Correlated: b.correlated, Seq: b.timer.seq})
 	}
@@ -372,7 +372,8 @@ func Restore(data []byte, opts Options, progs ...*Program) (*Engine, error) {
 		m := &bufMsg{Message: Message{Name: b.Name, CorrelationKey: b.Key, Variables: b.Vars, TTL: b.TTL, ID: b.ID},
 			key: subKey{b.Name, b.Key}, msgKey: b.MsgKey, expires: b.Expires, correlated: b.Correlated}
 		m.timer = &timer{purpose: tmMsgExpiry, due: b.Expires, msg: m, seq: b.Seq}
-		e.buffer = append(e.buffer, m)
+		e.buffer[m.key] = append(e.buffer[m.key], m)
+		e.nbuf++
 		e.timers.push(m.timer)
 	}
 	for _, ts := range s.StartTimers {
@@ -413,6 +414,7 @@ func (e *Engine) RestoreInstance(data []byte) error {
 	if old := e.insts.get(is.Key); old != nil {
 		e.terminate(old)
 		e.insts.del(is.Key)
+		e.forgetStartKey(old)
 	}
 	if err := e.restoreInstance(is); err != nil {
 		return err
@@ -486,6 +488,7 @@ func (r *restorer) elem(s elemSnap, scope, caller *elemInst) (*elemInst, error) 
 			ei.info.startedAt, ei.info.endEvent = s.Info.StartedAt, s.Info.EndEvent
 			if k := s.Info.StartKey; k != nil {
 				ei.info.startKey = &subKey{k[0], k[1]}
+				e.startKeys[startKeyID{s.Process, *ei.info.startKey}]++
 			}
 		}
 		ei.info.caller = caller
