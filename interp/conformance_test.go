@@ -146,6 +146,9 @@ func newCDriver(t *testing.T, files []string) *cdriver {
 func (c *cdriver) fresh() {
 	t := c.t
 	t.Helper()
+	if c.harness != nil {
+		c.checkEnds()
+	}
 	h := &harness{t: t}
 	c.harness, c.events, c.calls, c.defs = h, nil, nil, nil
 	o := Options{Observer: recorder{h}}
@@ -169,6 +172,31 @@ func (c *cdriver) fresh() {
 			t.Fatalf("deploy: %v", err)
 		}
 		c.defs = append(c.defs, d)
+	}
+}
+
+// checkEnds asserts that nothing happens in an instance after it ended
+// and that it left no job behind.
+func (c *cdriver) checkEnds() {
+	c.t.Helper()
+	ended := map[uint64]bool{}
+	for _, ev := range c.events {
+		if ended[ev.Instance] {
+			c.t.Fatalf("instance %d: %s %s after it ended\ntrace:\n%s", ev.Instance, ev.Kind, ev.ElementID, c.trace())
+		}
+		if ev.Kind == TraceEnded {
+			ended[ev.Instance] = true
+		}
+	}
+	for _, j := range c.e.Jobs() {
+		if ended[j.Instance] {
+			c.t.Fatalf("job %s left open in ended instance %d", j.ElementID, j.Instance)
+		}
+	}
+	if len(c.e.Instances()) == 0 {
+		if n := len(c.e.Subscriptions()) + c.signalSubs() + c.timers(); n > 0 {
+			c.t.Fatalf("%d subscriptions or timers left after every instance ended", n)
+		}
 	}
 }
 
@@ -414,6 +442,7 @@ func TestConformance(t *testing.T) {
 			c := newCDriver(t, append([]string{cc.file}, cc.also...))
 			c.fresh()
 			cc.run(c)
+			c.checkEnds()
 		})
 	}
 }
@@ -586,6 +615,13 @@ var camunda7Cases = []confCase{
 		eq(c.t, "undoBookFlight", v["undoBookFlight"], 5.0)
 		c.signal(k, "beforeEnd")
 		c.mustEnd(k, Completed, "end")
+
+		// ParallelCompensation (Zeebe): one handler run per
+		// multi-instance body, all at once.
+		c.with(func(o *Options) { o.ParallelCompensation = true })
+		k = c.start("compensateProcess", nil)
+		v = c.vars(k)
+		eq(c.t, "Zeebe counters", []any{v["undoBookHotel"], v["undoBookFlight"]}, []any{1.0, 1.0})
 	}},
 	{file: "camunda7/CompensateEventTest.testCompensateSubprocess.bpmn20.xml", run: func(c *cdriver) {
 		k := c.start("compensateProcess", nil)
@@ -593,6 +629,10 @@ var camunda7Cases = []confCase{
 		eq(c.t, "live elements", c.elements(k), "0:beforeEnd")
 		c.signal(k, "beforeEnd")
 		c.mustEnd(k, Completed, "end")
+
+		c.with(func(o *Options) { o.ParallelCompensation = true })
+		k = c.start("compensateProcess", nil)
+		eq(c.t, "Zeebe: once per MI body", c.vars(k)["undoBookHotel"], 1.0)
 	}},
 	{file: "camunda7/CompensateEventTest.testCompensateSubprocessInsideSubprocess.bpmn20.xml", run: func(c *cdriver) {
 		// Camunda 7 does not assert whether the handlers run one after
@@ -980,7 +1020,379 @@ var camunda7Cases = []confCase{
 	}},
 }
 
-var bpmnElementsCases = []confCase{}
-var spiffCases = []confCase{}
-var tokenSimCases = []confCase{}
-var libBpmnEngineCases = []confCase{}
+// bpmn-elements: test/feature/... (the {taken, discarded} counters of
+// its dead-path elimination have no equivalent; the runs are compared).
+var bpmnElementsCases = []confCase{
+	{file: "bpmn-elements/event-based-gateway-with-same-target.bpmn", run: func(c *cdriver) {
+		k := c.start("Process_0", nil)
+		eq(c.t, "signal subscriptions (one per flow)", c.signalSubs(), 2)
+		c.broadcast("signalEvent")
+		c.mustEnd(k, Completed, "end")
+		eq(c.t, "task runs", c.count(TraceCompleted, "Task_1pfzr39"), 1)
+
+		c.fresh() // the timer wins: the signal event is never entered
+		k = c.start("Process_0", nil)
+		c.wait(hours(1))
+		c.mustEnd(k, Completed, "end")
+		eq(c.t, "signal event entered", c.count(TraceActivated, "signalEvent"), 0)
+		eq(c.t, "task runs", c.count(TraceCompleted, "Task_1pfzr39"), 1)
+	}},
+}
+
+// SpiffWorkflow: tests/SpiffWorkflow/bpmn/... (none tasks are user tasks,
+// see noneTasksWait; names are task names).
+var spiffCases = []confCase{
+	{file: "spiffworkflow/Parallel-Multiple-Splits-And-Joins.bpmn20.xml", run: func(c *cdriver) {
+		// "X" completes the READY task named X; "!X" asserts that X is not
+		// READY yet.
+		for _, order := range [][]string{
+			{"1", "!Done", "2", "1A", "!Done", "2A", "1B", "2B", "!Done", "1 Done", "!Done", "2 Done", "Done"},
+			{"1", "!Done", "1A", "1B", "1 Done", "!Done", "2", "2A", "2B", "2 Done", "Done"},
+			{"1", "2", "!Done", "1B", "2B", "!2 Done", "1A", "!Done", "2A", "1 Done", "!Done", "2 Done", "Done"},
+			{"1", "1B", "1A", "1 Done", "!Done", "2", "2B", "2A", "2 Done", "Done"},
+		} {
+			c.fresh()
+			k := c.start("sid-a90fa1f1-32a9-4a62-8ad4-8820a3fc6cc4", nil)
+			for _, step := range order {
+				if name, ok := strings.CutPrefix(step, "!"); ok {
+					if len(c.open(c.idOf(name))) > 0 {
+						c.t.Fatalf("order %v: %q is ready too early", order, name)
+					}
+					continue
+				}
+				c.doNamed(step)
+			}
+			c.mustEnd(k, Completed, "")
+			c.wantTasks()
+		}
+	}},
+	{file: "spiffworkflow/collaboration.bpmn", run: func(c *cdriver) {
+		// The send task is a job: its worker sends "Love Letter". The
+		// correlation key "lover" (correlation properties) is not
+		// interpreted: the catch event matches the message by name.
+		k := c.start("process_buddy", map[string]any{"lover_name": "Peggy"})
+		c.wantTasks("ActivitySendLetter")
+		c.do("ActivitySendLetter", nil)
+		subs := c.e.Subscriptions()
+		if len(subs) != 1 || subs[0].Message != "Love Letter Response" || subs[0].ElementID != "EventReceiveLetter" {
+			c.t.Fatalf("subscriptions = %+v", subs)
+		}
+		c.pub("Love Letter Response", "", map[string]any{"from_name": "Peggy", "other_nonsense": 1234.0})
+		end := c.mustEnd(k, Completed, "Event_01h5zqa")
+		eq(c.t, "from_name", end.Variables["from_name"], "Peggy")
+		// Only executable processes start; the other participant has none.
+		if _, err := c.e.Start("random_person_process", nil); err == nil {
+			c.t.Fatal("started the non-executable participant")
+		}
+	}},
+	{file: "spiffworkflow/event-subprocess.bpmn", run: func(c *cdriver) {
+		k := c.start("main", nil)
+		c.wantTasks("set_data")
+		c.do("set_data", map[string]any{"v1": true, "v2": false})
+		c.wantTasks("task") // in the event subprocess started by signal start_sub
+		j := c.open("task")[0]
+		v, err := c.e.JobVariables(j.Key)
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		eq(c.t, "data", []any{v["v1"], v["v2"]}, []any{true, false})
+		c.do("task", nil)
+		c.mustEnd(k, Completed, "")
+	}},
+}
+
+// bpmn-js-token-simulation: test/spec/simulator/SimulatorSpec.js; the
+// expected values are the flow nodes entered (see entered), the nodes the
+// simulator reports as triggered ("X!") left out.
+var tokenSimCases = []confCase{
+	{file: "token-simulation/Simulator.compensation-intermediate-throw.bpmn", run: func(c *cdriver) {
+		k := c.start("Process_1", nil)
+		eq(c.t, "entered", c.entered(), "A,COMP_A,COMPENSATE_A,END")
+		c.mustEnd(k, Completed, "END")
+	}},
+	{file: "token-simulation/Simulator.compensation-end.bpmn", run: func(c *cdriver) {
+		k := c.start("Process_1", nil)
+		eq(c.t, "entered", c.entered(), "A,COMP_A_END,COMPENSATE_A")
+		c.mustEnd(k, Completed, "COMP_A_END")
+	}},
+	{file: "token-simulation/Simulator.compensation-event-sub-process.bpmn", run: func(c *cdriver) {
+		// START! A ESCALATE_END E_START! E_COMP_A_END COMPENSATE_A E!
+		k := c.start("Process_1", nil)
+		eq(c.t, "entered", c.entered(), "A,ESCALATE_END,E_COMP_A_END,COMPENSATE_A")
+		eq(c.t, "event subprocess completed", c.count(TraceCompleted, "E"), 1)
+		c.mustEnd(k, Completed, "")
+	}},
+	{file: "token-simulation/Simulator.error-trigger-boundary.bpmn", run: func(c *cdriver) {
+		k := c.start("Process_1", nil)
+		eq(c.t, "entered", c.entered(), "S,S_END,Error_End")
+		c.mustEnd(k, Completed, "Error_End")
+	}},
+	{file: "token-simulation/Simulator.inclusive-gateway-default-flow.bpmn", run: func(c *cdriver) {
+		c.with(branch("F_GATE", "Flow_4")) // the default flow only
+		k := c.start("Process_1", nil)
+		eq(c.t, "entered", c.entered(), "F_GATE,J_GATE,END")
+		c.mustEnd(k, Completed, "END")
+	}},
+	{file: "token-simulation/Simulator.inclusive-gateway-fork-join.bpmn", run: func(c *cdriver) {
+		// The configured flows (Flow_2, Flow_3; Flow_4, Flow_5) are all
+		// the unconditional flows of the gateways: no Branch needed.
+		k := c.start("Process_1", nil)
+		eq(c.t, "entered", c.entered(), "INC_FORK,INC_FORK_JOIN,INC_FORK_JOIN,INC_JOIN,INC_JOIN,END")
+		eq(c.t, "joins fired", []int{c.count(TraceCompleted, "INC_FORK_JOIN"), c.count(TraceCompleted, "INC_JOIN")}, []int{1, 1})
+		c.mustEnd(k, Completed, "END")
+	}},
+	{file: "token-simulation/Simulator.inclusive-gateway-sync.bpmn", run: func(c *cdriver) {
+		c.with(branch("F_GATE", "Flow_3", "Flow_5"))
+		k := c.start("Process_1", nil)
+		eq(c.t, "entered", c.entered(), "F_GATE,J_GATE,J_GATE,END")
+		eq(c.t, "join fired", c.count(TraceCompleted, "J_GATE"), 1)
+		c.mustEnd(k, Completed, "END")
+	}},
+	{file: "token-simulation/Simulator.parallel-gateway.bpmn", run: func(c *cdriver) {
+		k := c.start("Process_1", nil)
+		eq(c.t, "entered", c.entered(), "F_GATE,J_GATE,J_GATE,J_GATE,END")
+		eq(c.t, "join fired", c.count(TraceCompleted, "J_GATE"), 1)
+		c.mustEnd(k, Completed, "END")
+	}},
+	{file: "token-simulation/Simulator.parallel-gateway-stuck.bpmn", run: func(c *cdriver) {
+		// Triggering START only: the join waits for MESSAGE_START's flow.
+		k, err := c.e.StartAt("Process_1", "START", nil)
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		eq(c.t, "entered", c.entered(), "GATE")
+		c.wantActive(k)
+		eq(c.t, "live elements", c.elements(k), "")
+	}},
+}
+
+// branch plays the token simulator's gateway configuration
+// (activeOutgoing) through Options.Branch.
+func branch(gateway string, flows ...string) func(*Options) {
+	return func(o *Options) {
+		o.Branch = func(_ uint64, g *bpmn.Node) []*bpmn.SequenceFlow {
+			if g.ID != gateway {
+				return nil
+			}
+			var out []*bpmn.SequenceFlow
+			for _, f := range g.Outgoing {
+				if slices.Contains(flows, f.ID) {
+					out = append(out, f)
+				}
+			}
+			return out
+		}
+	}
+}
+
+// lib-bpmn-engine: pkg/bpmn_engine/... (the call path is c.calls).
+var libBpmnEngineCases = []confCase{
+	{file: "lib-bpmn-engine/exclusive-gateway-multiple-tasks-no-default.bpmn", run: func(c *cdriver) {
+		// lib-bpmn-engine returns an error; the engine raises an incident.
+		k := c.start("exclusive-gateway-multiple-tasks-no-default", map[string]any{"price": -99.0})
+		incs := c.e.Incidents()
+		if len(incs) != 1 || incs[0].Kind != ConditionError || incs[0].ElementID != "Gateway_01wr5g0" {
+			c.t.Fatalf("incidents = %+v", incs)
+		}
+		eq(c.t, "call path", strings.Join(c.calls, ","), "")
+		c.wantActive(k)
+	}},
+	{file: "lib-bpmn-engine/exclusive-gateway-multiple-tasks.bpmn", run: func(c *cdriver) {
+		k := c.start("exclusive-gateway-multiple-tasks", map[string]any{"price": 0.0})
+		eq(c.t, "call path", strings.Join(c.calls, ","), "task-a") // first true flow only
+		c.mustEnd(k, Completed, "Event_1g3ipua")
+		c.fresh()
+		k = c.start("exclusive-gateway-multiple-tasks", map[string]any{"price": -99.0})
+		eq(c.t, "call path", strings.Join(c.calls, ","), "task-default")
+		c.mustEnd(k, Completed, "Event_1cibpyu")
+	}},
+	{file: "lib-bpmn-engine/exclusive-gateway-with-condition.bpmn", run: func(c *cdriver) {
+		k := c.start("exclusive-gateway-with-condition", map[string]any{"price": -50.0})
+		eq(c.t, "call path", strings.Join(c.calls, ","), "task-b")
+		c.mustEnd(k, Completed, "Event_196zxhe")
+		// Deviation: without variables lib-bpmn-engine completes the
+		// instance; here null > 0 and null < 0 are not true and there is no
+		// default flow, so a CONDITION_ERROR incident holds the token (Zeebe).
+		c.fresh()
+		k = c.start("exclusive-gateway-with-condition", nil)
+		incs := c.e.Incidents()
+		if len(incs) != 1 || incs[0].ElementID != "Gateway_01wr5g0" {
+			c.t.Fatalf("incidents = %+v", incs)
+		}
+		c.wantActive(k)
+	}},
+	{file: "lib-bpmn-engine/fork-controlled-exclusive-join.bpmn", run: func(c *cdriver) {
+		k := c.start("fork-controlled-exclusive-join", nil)
+		eq(c.t, "call path", strings.Join(c.calls, ","), "id-a-1,id-a-2,id-b-1,id-b-1")
+		c.mustEnd(k, Completed, "id-c-1")
+	}},
+	{file: "lib-bpmn-engine/fork-controlled-parallel-join.bpmn", run: func(c *cdriver) {
+		k := c.start("fork-controlled-parallel-join", nil)
+		eq(c.t, "call path", strings.Join(c.calls, ","), "id-a-1,id-a-2,id-b-1")
+		c.mustEnd(k, Completed, "id-c-1")
+	}},
+	{file: "lib-bpmn-engine/fork-uncontrolled-join.bpmn", run: func(c *cdriver) {
+		k := c.start("fork-uncontrolled-join", nil)
+		eq(c.t, "call path", strings.Join(c.calls, ","), "id-a-1,id-a-2,id-b-1,id-b-1")
+		c.mustEnd(k, Completed, "id-c-1")
+	}},
+	{file: "lib-bpmn-engine/forked-flow.bpmn", run: func(c *cdriver) {
+		k := c.start("Simple_Task_Process", nil)
+		eq(c.t, "call path", strings.Join(c.calls, ","), "id-a-1,id-b-1,id-b-2")
+		c.mustEnd(k, Completed, "Event_03es32a")
+	}},
+	{file: "lib-bpmn-engine/inclusive-gateway-multiple-tasks.bpmn", run: func(c *cdriver) {
+		// Deviation: lib-bpmn-engine also takes the default flow
+		// ("task-a,task-b,task-default"); BPMN 2.0.2 §13.3.4 and Zeebe take
+		// it only when no condition is true.
+		k := c.start("inclusive-gateway-multiple-tasks", map[string]any{"price": 0.0})
+		eq(c.t, "call path", strings.Join(c.calls, ","), "task-a,task-b")
+		c.mustEnd(k, Completed, "")
+	}},
+	{file: "lib-bpmn-engine/inclusive-gateway-with-condition-and-default.bpmn", run: func(c *cdriver) {
+		// The flow "default" is an unconditional flow, not the default.
+		k := c.start("exclusive-gateway-with-condition-and-default", map[string]any{"price": -1.0})
+		eq(c.t, "call path", strings.Join(c.calls, ","), "task-b")
+		c.mustEnd(k, Completed, "Event_196zxhe")
+	}},
+	{file: "lib-bpmn-engine/message-EventBasedGateway.bpmn", run: func(c *cdriver) {
+		// Published before the instance runs: buffered, then correlated.
+		c.publish("msg-b", "k1", nil, time.Minute)
+		k := c.start("message-EventBasedGateway", map[string]any{"key": "k1"})
+		eq(c.t, "call path", strings.Join(c.calls, ","), "task-b")
+		c.mustEnd(k, Completed, "Event_182vnrp")
+	}},
+	{file: "lib-bpmn-engine/message-intermediate-catch-event-and-parallel-tasks.bpmn", run: func(c *cdriver) {
+		k := c.start("message-intermediate-catch-event-and-parallel-tasks", map[string]any{"test": "t1"})
+		eq(c.t, "call path", strings.Join(c.calls, ","), "task-2")
+		c.wantActive(k)
+		c.pub("event-1", "t1", nil)
+		eq(c.t, "call path", strings.Join(c.calls, ","), "task-2,task-1")
+		c.mustEnd(k, Completed, "Event_18kz9ge")
+	}},
+	{file: "lib-bpmn-engine/message-intermediate-catch-event.bpmn", run: func(c *cdriver) {
+		const key = "correlation-key-one" // a literal correlation key
+		k := c.start("message-intermediate-catch-event", nil)
+		eq(c.t, "subscriptions", c.e.Subscriptions(), []Subscription{{Message: "globalMsgRef", CorrelationKey: key, Instance: k, ElementID: "id-1"}})
+		c.pub("random-message", key, nil)
+		c.wantActive(k)
+		c.pub("globalMsgRef", key, nil)
+		c.mustEnd(k, Completed, "Event_1jn3jqk")
+
+		c.fresh() // published before the instance runs
+		c.publish("globalMsgRef", key, nil, time.Minute)
+		k = c.start("message-intermediate-catch-event", nil)
+		c.mustEnd(k, Completed, "Event_1jn3jqk")
+
+		c.fresh() // two instances, one message each
+		k1 := c.start("message-intermediate-catch-event", nil)
+		k2 := c.start("message-intermediate-catch-event", nil)
+		eq(c.t, "first", c.pub("globalMsgRef", key, nil).Correlated, []uint64{k1})
+		c.wantActive(k2)
+		eq(c.t, "second", c.pub("globalMsgRef", key, nil).Correlated, []uint64{k2})
+		c.mustEnd(k1, Completed, "Event_1jn3jqk")
+		c.mustEnd(k2, Completed, "Event_1jn3jqk")
+	}},
+	{file: "lib-bpmn-engine/message-intermediate-timer-event.bpmn", run: func(c *cdriver) {
+		k := c.start("message-intermediate-timer-event", map[string]any{"message": "m1"})
+		c.pub("message", "m1", nil)
+		eq(c.t, "call path", strings.Join(c.calls, ","), "task-for-message")
+		c.mustEnd(k, Completed, "Event_1nquajk")
+		eq(c.t, "timers", c.timers(), 0)
+
+		c.fresh() // no message: the timer (PT1S) wins
+		k = c.start("message-intermediate-timer-event", map[string]any{"message": "m1"})
+		c.wait(time.Second)
+		eq(c.t, "call path", strings.Join(c.calls, ","), "task-for-timer")
+		c.mustEnd(k, Completed, "Event_1nquajk")
+	}},
+	{file: "lib-bpmn-engine/message-multiple-intermediate-catch-events-parallel.bpmn", run: func(c *cdriver) {
+		vars := map[string]any{"key": "k1"}
+		k := c.start("message-multiple-intermediate-catch-events-parallel", vars)
+		for _, m := range []string{"msg-event-1", "msg-event-2", "msg-event-3"} {
+			c.pub(m, "k1", nil)
+		}
+		c.mustEnd(k, Completed, "Event_0k3jka7")
+
+		c.fresh()
+		k = c.start("message-multiple-intermediate-catch-events-parallel", vars)
+		c.pub("msg-event-2", "k1", nil)
+		c.wantActive(k)
+	}},
+	{file: "lib-bpmn-engine/parallel-gateway-flow.bpmn", run: func(c *cdriver) {
+		k := c.start("Simple_Task_Process", nil)
+		eq(c.t, "call path", strings.Join(c.calls, ","), "id-a-1,id-b-1,id-b-2")
+		c.mustEnd(k, Completed, "Event_1qu1nt8")
+	}},
+	{file: "lib-bpmn-engine/simple-link-events.bpmn", run: func(c *cdriver) {
+		k := c.start("simple-link-events", nil)
+		eq(c.t, "call path", strings.Join(c.calls, ","), "Task-A,Task-B")
+		c.mustEnd(k, Completed, "")
+	}},
+	{file: "lib-bpmn-engine/subprocess-fork-controlled-parallel-join.bpmn", run: func(c *cdriver) {
+		// lib-bpmn-engine's call path is "Sub-A-Task-A1,Sub-A-Task-A2,
+		// Sub-A-Task-B1,Sub-B-Task-A1,Task-C" (depth first); the engine
+		// interleaves concurrent branches in FIFO order, so only the
+		// order the joins impose is asserted.
+		k := c.start("fork-controlled-exclusive-join", nil)
+		c.mustEnd(k, Completed, "End-Event")
+		calls := slices.Clone(c.calls)
+		slices.Sort(calls)
+		eq(c.t, "calls", calls, []string{"Sub-A-Task-A1", "Sub-A-Task-A2", "Sub-A-Task-B1", "Sub-B-Task-A1", "Task-C"})
+		c.before("Sub-A-Task-A1", "Sub-A-Task-B1")
+		c.before("Sub-A-Task-A2", "Sub-A-Task-B1")
+		c.before("Sub-A-Task-B1", "Task-C")
+		c.before("Sub-B-Task-A1", "Task-C")
+	}},
+	{file: "lib-bpmn-engine/subprocess-with-gateways.bpmn", run: func(c *cdriver) {
+		c.auto = func(n *bpmn.Node, _ map[string]any) (map[string]any, bool) {
+			if n.ID == "random_generator" {
+				return map[string]any{"COUNT": 28.0}, true
+			}
+			return nil, true
+		}
+		k := c.start("Process_0gjrx3e", nil)
+		eq(c.t, "call path", strings.Join(c.calls, ","), "random_generator,print_30,say_goodbye")
+		c.mustEnd(k, Completed, "Event_0qo8kf3")
+	}},
+}
+
+// TestConformanceCoverage checks that every fixture of the shared corpus
+// either runs here or is listed, with its reason, in LEFT_OUT.md.
+func TestConformanceCoverage(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join(corpusDir, "*", "*"))
+	if len(files) == 0 {
+		t.Skipf("shared corpus not present in %s", corpusDir)
+	}
+	doc, err := os.ReadFile(filepath.Join(conformanceDir, "LEFT_OUT.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	section, _, _ := strings.Cut(string(doc), "## Run with")
+	_, section, _ = strings.Cut(section, "## Left out")
+	left := map[string]bool{}
+	for _, line := range strings.Split(section, "\n") {
+		if name, _, ok := strings.Cut(strings.TrimPrefix(line, "| "), " |"); ok && strings.Contains(name, "/") {
+			left[name] = true
+		}
+	}
+	run := map[string]bool{}
+	for _, cc := range conformanceCases {
+		run[cc.file] = true
+	}
+	for _, f := range files {
+		rel, _ := filepath.Rel(corpusDir, f)
+		rel = filepath.ToSlash(rel)
+		switch {
+		case run[rel] && left[rel]:
+			t.Errorf("%s runs and is listed as left out", rel)
+		case !run[rel] && !left[rel]:
+			t.Errorf("%s neither runs nor is listed in LEFT_OUT.md", rel)
+		}
+		delete(left, rel)
+	}
+	for name := range left {
+		t.Errorf("LEFT_OUT.md lists %s, which is not in the corpus", name)
+	}
+	t.Logf("%d fixtures run, %d left out", len(run), len(files)-len(run))
+}

@@ -71,7 +71,28 @@
 //     are copied in (all, or only the input mappings' targets) and out (all,
 //     or through output mappings); errors propagate to the call activity's
 //     boundary events.
-//   - Compensation: see Options.ParallelCompensation and compensate.go.
+//   - Compensation (BPMN 2.0.2 §10.5.6): every completed instance of an
+//     activity with a compensation boundary event leaves a record in its
+//     flow scope (an activity completed twice is compensated twice; active,
+//     terminated or never-run activities are not); a completed subprocess
+//     holding records leaves one too, so compensation descends into it. A
+//     compensation throw (intermediate or end) with activityRef compensates
+//     that activity's records, without it every record of its scope (a throw
+//     inside an event subprocess compensates the enclosing scope); each
+//     record is compensated at most once; the throw waits for its handlers,
+//     then continues or ends its path. By default handlers run one after
+//     another in reverse order of completion (BPMN, Camunda 7), one run per
+//     completed multi-instance inner instance; Options.ParallelCompensation
+//     starts them all at once and compensates a multi-instance body once
+//     (Zeebe). Handlers run as children of the throw event and see the
+//     throw scope's variables; a handler of an embedded subprocess also sees
+//     a snapshot of that subprocess's local variables taken at completion
+//     (Camunda 7). Compensation does not cross call activities unless the
+//     call activity has its own compensation boundary. Compensation event
+//     subprocesses are rejected by Compile (Zeebe does not support them).
+//   - Not supported, rejected at load: transaction subprocesses and cancel
+//     events, compensation event subprocesses, conditional boundary events
+//     and conditional event subprocess starts, complex gateways.
 //
 // # Variables
 //

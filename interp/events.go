@@ -120,9 +120,21 @@ func (e *Engine) endEvent(w work) {
 	case bpmn.SignalEvent:
 		e.broadcast(n.Event.Signal.Name, nil, s)
 	case bpmn.EscalationEvent:
-		e.throwEscalation(s, n)
+		if !e.escalate(s, n) {
+			return // an interrupting catch cleared s, this token included
+		}
 	}
 	e.consume(s)
+}
+
+// escalate throws the escalation of n from scope s and reports whether
+// the thrower's token still exists: an interrupting escalation event
+// subprocess of s clears s (its tokens included) and an interrupting
+// boundary event of s terminates it.
+func (e *Engine) escalate(s *elemInst, n *bpmn.Node) bool {
+	epoch := s.epoch
+	e.throwEscalation(s, n)
+	return s.alive && s.epoch == epoch
 }
 
 // terminateScope ends every token of s (a terminate end event): s then
@@ -183,7 +195,11 @@ func (e *Engine) throwEvent(w work) {
 	case bpmn.SignalEvent:
 		e.broadcast(n.Event.Signal.Name, nil, s)
 	case bpmn.EscalationEvent:
-		e.throwEscalation(s, n)
+		if !e.escalate(s, n) {
+			e.trace(TraceActivated, s, n, n.ID, "")
+			e.trace(TraceTerminated, s, n, n.ID, "interrupted by its escalation")
+			return
+		}
 	}
 	e.passThrough(w, nil)
 }

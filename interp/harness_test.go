@@ -16,7 +16,7 @@ func defs(body string) string {
 <definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"
   xmlns:zeebe="http://camunda.org/schema/zeebe/1.0"
   xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
-  id="d" targetNamespace="t">` + body + `</definitions>`
+  id="definitions" targetNamespace="t">` + body + `</definitions>`
 }
 
 // proc wraps a process body.

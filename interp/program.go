@@ -370,6 +370,10 @@ func (c *compiler) event(cn *cnode, n *bpmn.Node) {
 		}
 		c.message(cn, n, ev.Message)
 	case bpmn.ConditionalEvent:
+		if n.Kind != bpmn.IntermediateCatchEvent {
+			c.errorf(n, "conditional %s is not supported (only intermediate conditional catch events are)", n.Kind)
+			return
+		}
 		cn.cond = c.expr(n, "condition", ev.Condition)
 	case bpmn.SignalEvent:
 		if ev.Signal == nil {
