@@ -29,7 +29,8 @@ type compThrow struct {
 }
 
 type invocation struct {
-	rec *compRecord
+	rec  *compRecord
+	vars map[string]any // snapshot of the enclosing subprocess's local variables
 }
 
 func compensationHandler(n *bpmn.Node) *bpmn.Node {
@@ -121,7 +122,7 @@ func (e *Engine) compensateThrow(w work) {
 		take(s.parent)
 	}
 	var list []invocation
-	flatten(recs, &list)
+	flatten(recs, nil, &list)
 	ei := e.newElem(s.pp, s, n)
 	ei.comp = &compState{throw: &compThrow{}}
 	if len(list) == 0 {
@@ -139,14 +140,15 @@ func (e *Engine) compensateThrow(w work) {
 }
 
 // flatten orders records for compensation: most recently completed first;
-// a subprocess's nested records before its own handler.
-func flatten(recs []*compRecord, out *[]invocation) {
+// a subprocess's nested records before its own handler. Handlers of nested
+// records see the snapshot of their subprocess's variables.
+func flatten(recs []*compRecord, vars map[string]any, out *[]invocation) {
 	sorted := append([]*compRecord(nil), recs...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].seq > sorted[j].seq })
 	for _, r := range sorted {
-		flatten(r.nested, out)
+		flatten(r.nested, r.vars, out)
 		if r.handler != nil {
-			*out = append(*out, invocation{rec: r})
+			*out = append(*out, invocation{rec: r, vars: vars})
 		}
 	}
 }
@@ -160,7 +162,7 @@ func (e *Engine) startHandler(throw *elemInst, inv invocation) {
 		return
 	}
 	ei := e.newElem(throw.pp, throw, h)
-	ei.vars = copyVars(inv.rec.vars)
+	ei.vars = copyVars(inv.vars)
 	e.trace(TraceActivated, throw, h, h.ID, "")
 	e.enqueue(work{op: opActivate, scope: throw, node: h, ei: ei})
 }

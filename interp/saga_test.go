@@ -3,6 +3,7 @@ package interp
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // compTask is a service task with a compensation boundary event whose
@@ -190,4 +191,73 @@ func TestCallActivityErrorPropagates(t *testing.T) {
 	}
 	h.mustEnd(k, Completed, "err")
 	eq(t, "instances", len(h.e.Instances()), 0)
+}
+
+// A handler of an activity inside an embedded subprocess sees the
+// subprocess's local variables as they were when it completed (Camunda 7),
+// and the throw scope's current variables.
+func TestCompensationHandlerSeesSubprocessSnapshot(t *testing.T) {
+	m := defs(proc("p", `<startEvent id="s"/>
+		<subProcess id="sub"><extensionElements><zeebe:ioMapping><zeebe:input source="=&quot;R-&quot; + orderId" target="reservation"/></zeebe:ioMapping></extensionElements>
+		  <startEvent id="ss"/>`+compTask("reserve")+`<endEvent id="se"/>`+chain("ss", "reserve", "se")+`</subProcess>
+		<intermediateThrowEvent id="undo"><compensateEventDefinition/></intermediateThrowEvent><endEvent id="e"/>`+
+		chain("s", "sub", "undo", "e")))
+	h := newHarness(t, m)
+	h.start("p", map[string]any{"orderId": "o1"})
+	h.complete("reserve", nil)
+	j := h.open("undo-reserve")
+	if len(j) != 1 {
+		t.Fatalf("handler not started:\n%s", h.trace())
+	}
+	v, _ := h.e.JobVariables(j[0].Key)
+	eq(t, "snapshot variable", v["reservation"], "R-o1")
+	eq(t, "current variable", v["orderId"], "o1")
+}
+
+// Compensation does not descend into a called process: only a
+// compensation boundary on the call activity compensates it.
+func TestCompensationStopsAtCallActivity(t *testing.T) {
+	m := defs(proc("parent", `<startEvent id="s"/><callActivity id="call"><extensionElements><zeebe:calledElement processId="child"/></extensionElements></callActivity>
+		<intermediateThrowEvent id="undo"><compensateEventDefinition/></intermediateThrowEvent><endEvent id="e"/>`+chain("s", "call", "undo", "e")) +
+		proc("child", `<startEvent id="cs"/>`+compTask("inner")+`<endEvent id="ce"/>`+chain("cs", "inner", "ce")))
+	h := newHarness(t, m)
+	k := h.start("parent", nil)
+	h.complete("inner", nil)
+	h.mustEnd(k, Completed, "e")
+	if strings.Contains(h.trace(), "compensating") {
+		t.Fatalf("compensation crossed the call activity:\n%s", h.trace())
+	}
+	m2 := strings.Replace(m, `<intermediateThrowEvent id="undo">`, `<boundaryEvent id="call-cb" attachedToRef="call"><compensateEventDefinition/></boundaryEvent>
+		<serviceTask id="undo-call" isForCompensation="true"><extensionElements><zeebe:taskDefinition type="undo-call"/></extensionElements></serviceTask>
+		<association id="as-call" sourceRef="call-cb" targetRef="undo-call"/><intermediateThrowEvent id="undo">`, 1)
+	h2 := newHarness(t, m2)
+	k2 := h2.start("parent", nil)
+	h2.complete("inner", nil)
+	eq(t, "open", h2.openIDs(), []string{"undo-call"})
+	h2.complete("undo-call", nil)
+	h2.mustEnd(k2, Completed, "e")
+}
+
+// A non-interrupting timer event subprocess inside an embedded subprocess
+// runs beside the subprocess's work and is withdrawn when it completes.
+func TestEventSubprocessInsideSubprocess(t *testing.T) {
+	m := defs(proc("p", `<startEvent id="s"/>
+		<subProcess id="sub"><startEvent id="ss"/>`+svc("work", "work")+`<endEvent id="se"/>`+chain("ss", "work", "se")+`
+		  <subProcess id="remind" triggeredByEvent="true"><startEvent id="rs" isInterrupting="false"><timerEventDefinition><timeCycle>R/PT1M</timeCycle></timerEventDefinition></startEvent>`+
+		svc("nudge", "nudge")+`<endEvent id="re"/>`+chain("rs", "nudge", "re")+`</subProcess>
+		</subProcess><endEvent id="e"/>`+chain("s", "sub", "e")))
+	h := newHarness(t, m)
+	k := h.start("p", nil)
+	h.advance(150 * time.Second)
+	eq(t, "nudges", len(h.open("nudge")), 2)
+	h.complete("nudge", nil)
+	h.complete("work", nil)
+	if _, ok := h.ended1(k); ok {
+		t.Fatal("subprocess completed while its event subprocess still runs")
+	}
+	h.complete("nudge", nil)
+	h.mustEnd(k, Completed, "e")
+	if _, ok := h.e.NextDue(); ok {
+		t.Fatal("cycle timer not withdrawn when the subprocess completed")
+	}
 }

@@ -86,7 +86,8 @@ type compSnap struct {
 }
 
 type throwSnap struct {
-	Pending []recSnap `json:"pending,omitempty"`
+	Pending []recSnap        `json:"pending,omitempty"`
+	Vars    []map[string]any `json:"pendingVars,omitempty"`
 }
 
 type recSnap struct {
@@ -258,6 +259,7 @@ func (e *Engine) snapElem(ei *elemInst) elemSnap {
 			s.Comp.Throw = &throwSnap{}
 			for _, inv := range c.throw.pending {
 				s.Comp.Throw.Pending = append(s.Comp.Throw.Pending, snapRecord(inv.rec))
+				s.Comp.Throw.Vars = append(s.Comp.Throw.Vars, inv.vars)
 			}
 		}
 	}
@@ -528,8 +530,12 @@ func (r *restorer) elem(s elemSnap, scope, caller *elemInst) (*elemInst, error) 
 			if err != nil {
 				return nil, err
 			}
-			for _, rec := range pend {
-				ei.comp.throw.pending = append(ei.comp.throw.pending, invocation{rec: rec})
+			for i, rec := range pend {
+				inv := invocation{rec: rec}
+				if i < len(c.Throw.Vars) {
+					inv.vars = c.Throw.Vars[i]
+				}
+				ei.comp.throw.pending = append(ei.comp.throw.pending, inv)
 			}
 		}
 	}
