@@ -1,7 +1,6 @@
 package feel
 
 import (
-	"cmp"
 	"math"
 	"strings"
 	"time"
@@ -404,9 +403,9 @@ func (c *compiler) defined(arg *node) evalFn {
 }
 
 func (c *compiler) unary(n *node) evalFn {
-	x, kind, pos, juel := c.compile(n.kids[0]), n.kind, n.pos, c.juel
+	arg, kind, pos, juel := c.compile(n.kids[0]), n.kind, n.pos, c.juel
 	return func(en env) (any, error) {
-		v, err := x(en)
+		v, err := arg(en)
 		if err != nil {
 			return nil, err
 		}
@@ -432,24 +431,23 @@ func (c *compiler) unary(n *node) evalFn {
 }
 
 func juelUnary(kind nodeKind, v any, pos int) (any, error) {
-	var r any
-	var err error
 	switch kind {
 	case nNeg:
-		var f float64
-		f, err = juelNumber(v)
-		r = -f
+		f, err := juelNumber(v)
+		return located(-f, err, pos)
 	case nNot:
-		var b bool
-		b, err = juelBool(v)
-		r = !b
-	default:
-		r = isEmpty(v)
+		b, err := juelBool(v)
+		return located(!b, err, pos)
 	}
+	return isEmpty(v), nil
+}
+
+// located returns v, or err located at pos if err is not nil.
+func located(v any, err error, pos int) (any, error) {
 	if err != nil {
 		return nil, failAt(pos, "%v", err)
 	}
-	return r, nil
+	return v, nil
 }
 
 // binary compiles arithmetic and comparisons. A comparison with a
@@ -482,16 +480,13 @@ func (c *compiler) binaryFn(pos int) func(o op, a, b any) (any, error) {
 			return arith(o, a, b), nil
 		}
 	}
-	return func(o op, a, b any) (v any, err error) {
+	return func(o op, a, b any) (any, error) {
 		if o.isCompare() {
-			v, err = juelCompare(o, a, b)
-		} else {
-			v, err = juelArith(o, a, b)
+			v, err := juelCompare(o, a, b)
+			return located(v, err, pos)
 		}
-		if err != nil {
-			return nil, failAt(pos, "%v", err)
-		}
-		return v, nil
+		v, err := juelArith(o, a, b)
+		return located(v, err, pos)
 	}
 }
 
@@ -501,10 +496,13 @@ func (c *compiler) binaryFn(pos int) func(o op, a, b any) (any, error) {
 // comparison.
 func (c *compiler) compareConst(n *node) evalFn {
 	o, x, k := n.op, n.kids[0], n.kids[1]
-	if x.kind == nLit && k.kind != nLit {
+	if !o.isCompare() {
+		return nil
+	}
+	if x.kind == nLit {
 		x, k, o = k, x, o.flip()
 	}
-	if !o.isCompare() || k.kind != nLit {
+	if k.kind != nLit {
 		return nil
 	}
 	get, slow, name := c.compile(x), c.binaryFn(n.pos), ""
@@ -527,7 +525,7 @@ func compareWith[T float64 | string](o op, k T, name string, get evalFn, slow fu
 	general := func(en env) (any, error) {
 		a, err := get(en)
 		if x, ok := a.(T); ok && err == nil && x == x {
-			return holds(o, cmp.Compare(x, k)), nil
+			return ordered(o, x, k), nil
 		}
 		if err != nil {
 			return nil, err
@@ -540,53 +538,77 @@ func compareWith[T float64 | string](o op, k T, name string, get evalFn, slow fu
 	return func(en env) (any, error) {
 		v, _ := en.vars.Lookup(name)
 		if x, ok := v.(T); ok && x == x {
-			return holds(o, cmp.Compare(x, k)), nil
+			return ordered(o, x, k), nil
 		}
 		return general(en)
 	}
+}
+
+// ordered applies comparison o to two numbers (not NaN) or strings.
+func ordered[T float64 | string](o op, x, y T) bool {
+	switch o {
+	case opEq:
+		return x == y
+	case opNe:
+		return x != y
+	case opLt:
+		return x < y
+	case opLe:
+		return x <= y
+	case opGt:
+		return x > y
+	}
+	return x >= y
 }
 
 // logic compiles and/or. FEEL is three-valued: false decides "and", true
 // decides "or", and a non-boolean operand counts as null. JUEL coerces
 // both operands to booleans.
 func (c *compiler) logic(n *node) evalFn {
-	l, r, juel := c.compile(n.kids[0]), c.compile(n.kids[1]), c.juel
-	lpos, rpos := n.kids[0].pos, n.kids[1].pos
-	decide := n.kind == nOr
+	l, r, decide := c.compile(n.kids[0]), c.compile(n.kids[1]), n.kind == nOr
+	if c.juel {
+		return juelLogic(l, r, n.kids[0].pos, n.kids[1].pos, decide)
+	}
 	return func(en env) (any, error) {
 		a, err := l(en)
 		if err != nil {
 			return nil, err
 		}
-		if juel {
-			if a, err = juelOperand(a, lpos); err != nil {
-				return nil, err
-			}
-		}
-		if x, ok := a.(bool); ok && x == decide {
+		x, xok := a.(bool)
+		if xok && x == decide {
 			return decide, nil
 		}
 		b, err := r(en)
 		if err != nil {
 			return nil, err
 		}
-		if juel {
-			return juelOperand(b, rpos)
-		}
-		y, ok := b.(bool)
-		if _, xok := a.(bool); ok && (y == decide || xok) {
+		if y, ok := b.(bool); ok && (y == decide || xok) {
 			return y, nil
 		}
 		return nil, nil
 	}
 }
 
+func juelLogic(l, r evalFn, lpos, rpos int, decide bool) evalFn {
+	return func(en env) (any, error) {
+		a, err := l(en)
+		if err != nil {
+			return nil, err
+		}
+		if x, err := juelBool(a); err != nil || x == decide {
+			return located(decide, err, lpos)
+		}
+		b, err := r(en)
+		if err != nil {
+			return nil, err
+		}
+		return juelOperand(b, rpos)
+	}
+}
+
 func juelOperand(v any, pos int) (any, error) {
 	b, err := juelBool(v)
-	if err != nil {
-		return nil, failAt(pos, "%v", err)
-	}
-	return b, nil
+	return located(b, err, pos)
 }
 
 func (c *compiler) cond(n *node) evalFn {
@@ -612,19 +634,15 @@ func (c *compiler) cond(n *node) evalFn {
 func (c *compiler) between(n *node) evalFn {
 	x, lo, hi := c.compile(n.kids[0]), c.compile(n.kids[1]), c.compile(n.kids[2])
 	return func(en env) (any, error) {
-		return rangeTest(en, x, lo, hi, opGe, opLe)
+		v, err := x(en)
+		if err != nil {
+			return nil, err
+		}
+		return rangeHolds(en, v, lo, hi, opGe, opLe)
 	}
 }
 
-// rangeTest evaluates x and checks lo (op1) x (op2) hi.
-func rangeTest(en env, x, lo, hi evalFn, op1, op2 op) (any, error) {
-	v, err := x(en)
-	if err != nil {
-		return nil, err
-	}
-	return rangeHolds(en, v, lo, hi, op1, op2)
-}
-
+// rangeHolds checks "lo op1 v" and "v op2 hi", three-valued.
 func rangeHolds(en env, v any, lo, hi evalFn, op1, op2 op) (any, error) {
 	l, err := lo(en)
 	if err != nil {

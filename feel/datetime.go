@@ -27,9 +27,10 @@ const maxCalendar = 1 << 40
 
 // ParseDuration parses an ISO 8601 duration PnYnMnWnDTnHnMnS: at least one
 // component, in this order, with the time components after "T". Seconds
-// may have up to nine fractional digits ("PT1.5S"). A leading "-" negates
-// the whole duration; as in java.time each number may carry its own sign
-// ("P1DT-1H"). Errors wrap ErrSyntax.
+// may have up to nine fractional digits ("PT1.5S"); letters may be lower
+// case. A leading "-" negates the whole duration; as in java.time each
+// number may carry its own sign ("P1DT-1H"). Days and time together must
+// stay within ±292 years. Errors wrap ErrSyntax.
 func ParseDuration(s string) (Duration, error) {
 	d, ok := parseDuration(s)
 	if !ok {

@@ -93,8 +93,8 @@
 // are converted on access: Go integer and float types, json.Number and
 // named types of basic kinds to float64 or string, time.Duration to
 // Duration, other slices to []any and maps with string keys to
-// map[string]any. Other Go values are passed through and are equal to no
-// other value. Numbers are IEEE doubles, not FEEL decimals: 0.1 + 0.2 is
+// map[string]any; nil slices and maps are null, as in JSON. Other Go
+// values are passed through; comparing them gives null. Numbers are IEEE doubles, not FEEL decimals: 0.1 + 0.2 is
 // not 0.3, and integers beyond 2^53 lose precision.
 //
 // A result may share lists and contexts with the variables it was
@@ -119,7 +119,8 @@
 //   - Arithmetic on numbers; string + string; date-time ± duration;
 //     date-time - date-time (a day-time duration); duration ± duration;
 //     duration × or ÷ number; duration ÷ duration. Anything else, division
-//     by zero and results that are not finite numbers are null.
+//     by zero, numbers that are not finite, date-times outside the years 1
+//     to 9999 and durations beyond ±292 years are null.
 //   - now() without an evaluation time (Eval rather than EvalAt) is the
 //     only failure: an *Error wrapping ErrEval.
 //
@@ -129,7 +130,8 @@
 // throws, with an *Error wrapping ErrEval at the operator:
 //
 //   - A variable that Vars does not define fails ("unknown variable"), as
-//     in Camunda 7; a missing map entry and any property of null are null.
+//     in Camunda 7; a missing map entry, an index beyond a list and any
+//     property or index of null are null.
 //   - Arithmetic coerces null to 0 and numeric strings to numbers; other
 //     operands, division by zero and overflow fail. + does not join
 //     strings.

@@ -158,6 +158,8 @@ feel: unexpected token ")" at 11 (line 3, column 2)
   	^`},
 		{"=" + strings.Repeat("(", 150) + "1", "\nfeel: expression nested too deeply at 101\n  …" +
 			strings.Repeat("(", 110) + "1\n  " + strings.Repeat(" ", 61) + "^"},
+		{"=" + strings.Repeat("1+", 5000) + "1", "\nfeel: expression too long: more than 10000 tokens at 10001\n  …" +
+			strings.Repeat("1+", 30) + "1\n  " + strings.Repeat(" ", 61) + "^"},
 		// JUEL
 		{"${a = b}", `
 feel: unexpected token "=" (use "==" for equality) at 4
@@ -211,7 +213,7 @@ feel: unexpected token "instanceof" at 2
 		}
 		want := strings.TrimPrefix(c.want, "\n")
 		if err.Error() != want {
-			t.Errorf("Compile(%q):\n%s\nwant\n%s", c.src, err, want)
+			t.Errorf("Compile(%.80q):\n%s\nwant\n%s", c.src, err, want)
 		}
 		var fe *Error
 		if !errors.As(err, &fe) || !errors.Is(err, ErrSyntax) || errors.Is(err, ErrEval) || fe.Expr != c.src {

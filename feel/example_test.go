@@ -97,23 +97,23 @@ func ExampleExpr_EvalAt() {
 }
 
 func ExampleParseCycle() {
-	c, _ := feel.ParseCycle("R3/2024-01-31T09:00:00Z/P1M")
+	c, _ := feel.ParseCycle("R3/2024-01-15T09:00:00Z/P1M")
 	t := *c.Start
 	for range c.Repeat {
 		fmt.Println(t.Format(time.DateOnly))
 		t = c.Interval.AddTo(t)
 	}
 	// Output:
-	// 2024-01-31
-	// 2024-02-29
-	// 2024-03-29
+	// 2024-01-15
+	// 2024-02-15
+	// 2024-03-15
 }
 
 func ExampleParseDuration() {
 	d, _ := feel.ParseDuration("P1DT12H")
-	fmt.Printf("%+v %s\n", d, d)
+	fmt.Println(d.Months, d.Days, d.Time, d)
 	fmt.Println(d.AddTo(time.Date(2024, 3, 30, 12, 0, 0, 0, time.UTC)))
 	// Output:
-	// {Months:0 Days:1 Time:12h0m0s} P1DT12H
+	// 0 1 12h0m0s P1DT12H
 	// 2024-04-01 00:00:00 +0000 UTC
 }

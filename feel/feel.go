@@ -62,34 +62,35 @@ func Compile(src string) (*Expr, error) { return compile(src, false) }
 func CompileValue(src string) (*Expr, error) { return compile(src, true) }
 
 func compile(src string, value bool) (*Expr, error) {
-	lo := len(src) - len(strings.TrimLeftFunc(src, unicode.IsSpace))
-	hi := max(lo, len(strings.TrimRightFunc(src, unicode.IsSpace)))
-	body := src[lo:hi]
-	juel := strings.HasPrefix(body, "${") || strings.HasPrefix(body, "#{") ||
-		value && (strings.Contains(body, "${") || strings.Contains(body, "#{"))
-	feel := strings.HasPrefix(body, "=") || !value && !juel
 	if !utf8.ValidString(src) {
 		return nil, syntaxErr(src, invalidUTF8(src), "invalid UTF-8")
 	}
-	if !feel && !juel {
-		return &Expr{src: src, body: lo, fn: constant(body), static: true}, nil
-	}
+	lo := len(src) - len(strings.TrimLeftFunc(src, unicode.IsSpace))
+	hi := max(lo, len(strings.TrimRightFunc(src, unicode.IsSpace)))
+	body := src[lo:hi]
 	var n *node
 	var err error
-	if feel {
-		if strings.HasPrefix(body, "=") {
-			lo++
-		}
+	juel := false
+	switch {
+	case strings.HasPrefix(body, "="):
+		lo++
 		n, err = parseFEEL(src, lo)
-	} else {
+	case strings.HasPrefix(body, "${") || strings.HasPrefix(body, "#{") ||
+		value && (strings.Contains(body, "${") || strings.Contains(body, "#{")):
+		juel = true
 		n, err = parseTemplate(src, lo, hi)
+	case value:
+		return &Expr{src: src, body: lo, fn: constant(body), static: true}, nil
+	default:
+		n, err = parseFEEL(src, lo)
 	}
 	if err != nil {
 		return nil, err
 	}
-	return build(src, lo, n, !feel), nil
+	return build(src, lo, n, juel), nil
 }
 
+// invalidUTF8 returns the offset of the first invalid byte in s.
 func invalidUTF8(s string) int {
 	for i, r := range s {
 		if r == utf8.RuneError {

@@ -38,9 +38,9 @@ var testVars = MapVars{
 
 type evalCase struct{ src, want string }
 
-// run compiles and evaluates each case with testVars and compares Format
+// evalTable compiles and evaluates each case with testVars and compares Format
 // of the result, or "error: " and the message of an evaluation error.
-func run(t *testing.T, compile func(string) (*Expr, error), cases []evalCase) {
+func evalTable(t *testing.T, compile func(string) (*Expr, error), cases []evalCase) {
 	t.Helper()
 	for _, c := range cases {
 		e, err := compile(c.src)
@@ -65,7 +65,7 @@ func run(t *testing.T, compile func(string) (*Expr, error), cases []evalCase) {
 }
 
 func TestFEELLiterals(t *testing.T) {
-	run(t, Compile, []evalCase{
+	evalTable(t, Compile, []evalCase{
 		{`=1`, `1`},
 		{`=1.50`, `1.5`},
 		{`=.5`, `0.5`},
@@ -90,7 +90,7 @@ line"`, `"multi\nline"`},
 }
 
 func TestFEELArithmetic(t *testing.T) {
-	run(t, Compile, []evalCase{
+	evalTable(t, Compile, []evalCase{
 		{`=1 + 2 * 3`, `7`},
 		{`=(1 + 2) * 3`, `9`},
 		{`=10 - 4 - 3`, `3`},
@@ -122,7 +122,7 @@ func TestFEELArithmetic(t *testing.T) {
 }
 
 func TestFEELComparison(t *testing.T) {
-	run(t, Compile, []evalCase{
+	evalTable(t, Compile, []evalCase{
 		{`=1 = 1`, `true`},
 		{`=1 != 2`, `true`},
 		{`=1 < 2`, `true`},
@@ -134,6 +134,10 @@ func TestFEELComparison(t *testing.T) {
 		{`=amount > 100`, `true`},
 		{`=100 < amount`, `true`},
 		{`=100 >= amount`, `false`},
+		{`=100 > amount`, `false`},
+		{`=200 <= amount`, `false`},
+		{`=150 = amount`, `true`},
+		{`="a" < status`, `true`},
 		{`=status = "ok"`, `true`},
 		{`="ok" != status`, `false`},
 		{`=n = 3`, `true`},
@@ -176,7 +180,7 @@ func TestFEELComparison(t *testing.T) {
 }
 
 func TestFEELLogic(t *testing.T) {
-	run(t, Compile, []evalCase{
+	evalTable(t, Compile, []evalCase{
 		{`=true and true`, `true`},
 		{`=true and false`, `false`},
 		{`=false and true`, `false`},
@@ -214,7 +218,7 @@ func TestFEELLogic(t *testing.T) {
 }
 
 func TestFEELControl(t *testing.T) {
-	run(t, Compile, []evalCase{
+	evalTable(t, Compile, []evalCase{
 		{`=if flag then "y" else "n"`, `"y"`},
 		{`=if off then "y" else "n"`, `"n"`},
 		{`=if null then 1 else 2`, `2`},
@@ -266,7 +270,7 @@ func TestFEELControl(t *testing.T) {
 }
 
 func TestFEELPathsAndFilters(t *testing.T) {
-	run(t, Compile, []evalCase{
+	evalTable(t, Compile, []evalCase{
 		{`=customer.name`, `"Ada"`},
 		{`=customer.address.city`, `"Berlin"`},
 		{`=customer.zip`, `null`},
@@ -324,7 +328,7 @@ func TestFEELPathsAndFilters(t *testing.T) {
 }
 
 func TestFEELBuiltins(t *testing.T) {
-	run(t, Compile, []evalCase{
+	evalTable(t, Compile, []evalCase{
 		{`=count(l)`, `3`},
 		{`=count([])`, `0`},
 		{`=count("x")`, `null`},
@@ -412,7 +416,7 @@ func TestFEELBuiltins(t *testing.T) {
 }
 
 func TestFEELTemporal(t *testing.T) {
-	run(t, Compile, []evalCase{
+	evalTable(t, Compile, []evalCase{
 		{`=start + duration("P1M")`, `date and time("2024-02-29T10:00:00Z")`},
 		{`=duration("P1M") + start`, `date and time("2024-02-29T10:00:00Z")`},
 		{`=start - duration("P1D")`, `date and time("2024-01-30T10:00:00Z")`},
@@ -433,13 +437,16 @@ func TestFEELTemporal(t *testing.T) {
 		{`=start + 1`, `null`},
 		{`=start - start`, `duration("PT0S")`},
 		{`=start * 2`, `null`},
+		{`=start + duration("P8000Y")`, `null`},
+		{`=duration("-P2024Y") + start`, `null`},
+		{`=date and time("9999-01-01T00:00:00Z") - date and time("0001-01-01T00:00:00Z")`, `null`},
 		{`=now()`, `error: now() needs an evaluation time: use EvalAt`},
 		{`=if false then now() else 1`, `1`},
 	})
 }
 
 func TestJUEL(t *testing.T) {
-	run(t, Compile, []evalCase{
+	evalTable(t, Compile, []evalCase{
 		{`${amount > 100 && status == 'ok'}`, `true`},
 		{`#{amount gt 100 and status eq "ok"}`, `true`},
 		{`${amount lt 100 or status ne 'ok'}`, `false`},
@@ -541,7 +548,7 @@ func TestJUEL(t *testing.T) {
 }
 
 func TestCompileValue(t *testing.T) {
-	run(t, CompileValue, []evalCase{
+	evalTable(t, CompileValue, []evalCase{
 		{`PT10M`, `"PT10M"`},
 		{`  order-1 `, `"order-1"`},
 		{`amount > 100`, `"amount > 100"`},

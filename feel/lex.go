@@ -56,10 +56,15 @@ func lex(src string, start, open int, juel bool) (toks []token, end int, err err
 			if juel {
 				return nil, 0, syntaxErr(src, open, `missing "}" after %q`, src[open:open+2])
 			}
-			return l.emit(tEOF, l.pos), len(src), nil
+			l.emit(token{kind: tEOF, pos: l.pos})
+			return l.toks, len(src), nil
 		}
 		if juel && src[l.pos] == '}' {
-			return l.emit(tEOF, l.pos), l.pos + 1, nil
+			l.emit(token{kind: tEOF, pos: l.pos})
+			return l.toks, l.pos + 1, nil
+		}
+		if len(l.toks) == maxTokens {
+			return nil, 0, syntaxErr(src, l.pos, "expression too long: more than %d tokens", maxTokens)
 		}
 		if err := l.token(); err != nil {
 			return nil, 0, err
@@ -67,9 +72,15 @@ func lex(src string, start, open int, juel bool) (toks []token, end int, err err
 	}
 }
 
-func (l *lexer) emit(kind tokKind, pos int) []token {
-	l.toks = append(l.toks, token{kind: kind, pos: pos, end: l.pos})
-	return l.toks
+// maxTokens bounds the length of an expression, and so the depth of its
+// tree (chains such as 1 + 1 + ... nest without recursion in the parser),
+// so that evaluation cannot exhaust the stack.
+const maxTokens = 10000
+
+// emit appends t, which ends at the current position.
+func (l *lexer) emit(t token) {
+	t.end = l.pos
+	l.toks = append(l.toks, t)
 }
 
 func (l *lexer) skipSpace() {
@@ -103,10 +114,8 @@ func (l *lexer) token() error {
 	}
 	for _, op := range ops {
 		if strings.HasPrefix(l.src[l.pos:], op) {
-			start := l.pos
 			l.pos += len(op)
-			l.emit(tOp, start)
-			l.toks[len(l.toks)-1].text = op
+			l.emit(token{kind: tOp, pos: l.pos - len(op), text: op})
 			return nil
 		}
 	}
@@ -132,8 +141,7 @@ func (l *lexer) ident() {
 		}
 		l.pos += n
 	}
-	l.emit(tName, start)
-	l.toks[len(l.toks)-1].text = l.src[start:l.pos]
+	l.emit(token{kind: tName, pos: start, text: l.src[start:l.pos]})
 }
 
 // number reads digits [ "." digits ] or "." digits; JUEL also takes an
@@ -159,8 +167,7 @@ func (l *lexer) number() error {
 	if err != nil {
 		return syntaxErr(l.src, start, "number %s out of range", l.src[start:l.pos])
 	}
-	l.emit(tNumber, start)
-	l.toks[len(l.toks)-1].num = f
+	l.emit(token{kind: tNumber, pos: start, num: f})
 	return nil
 }
 
@@ -188,8 +195,7 @@ func (l *lexer) string(q byte) error {
 		switch {
 		case c == q:
 			l.pos++
-			l.emit(tString, start)
-			l.toks[len(l.toks)-1].text = b.String()
+			l.emit(token{kind: tString, pos: start, text: b.String()})
 			return nil
 		case c == '\\':
 			if err := l.escape(&b); err != nil {
@@ -269,9 +275,7 @@ func (l *lexer) backtick() error {
 		return syntaxErr(l.src, start, "empty `name`")
 	}
 	l.pos = start + i + 2
-	l.emit(tName, start)
-	t := &l.toks[len(l.toks)-1]
-	t.text, t.quoted = l.src[start+1:start+1+i], true
+	l.emit(token{kind: tName, pos: start, text: l.src[start+1 : start+1+i], quoted: true})
 	return nil
 }
 

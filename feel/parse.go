@@ -49,11 +49,6 @@ const (
 	opGe
 )
 
-var opNames = [...]string{opAdd: "+", opSub: "-", opMul: "*", opDiv: "/", opMod: "%", opPow: "**",
-	opEq: "=", opNe: "!=", opLt: "<", opLe: "<=", opGt: ">", opGe: ">="}
-
-func (o op) String() string { return opNames[o] }
-
 func (o op) isCompare() bool { return o >= opEq }
 
 // node is an expression tree node; see nodeKind for the meaning of fields.
@@ -75,8 +70,8 @@ func binary(o op, pos int, l, r *node) *node {
 	return &node{kind: nBinary, op: o, pos: pos, kids: []*node{l, r}}
 }
 
-// maxDepth bounds the nesting of an expression so that pathological input
-// cannot exhaust the stack.
+// maxDepth bounds the recursion of the parser: parentheses, brackets,
+// unary operators and the like nest at most about maxDepth/2 deep.
 const maxDepth = 200
 
 // parser is a recursive-descent parser over a token list. The first error
@@ -136,10 +131,17 @@ func (p *parser) fail(pos int, format string, args ...any) *node {
 	return lit(pos, nil)
 }
 
-var hints = map[string]string{
-	"feel ==": `use "=" for equality`, "feel &&": `use "and"`, "feel ||": `use "or"`,
-	"feel !": `use "not(x)" or "!="`, "juel =": `use "==" for equality`,
-	"juel {": "set and map literals are not supported",
+// hintKey selects a hint by dialect and operator.
+type hintKey struct {
+	juel bool
+	op   string
+}
+
+// hints explain operators that belong to the other dialect.
+var hints = map[hintKey]string{
+	{false, "=="}: `use "=" for equality`, {false, "&&"}: `use "and"`, {false, "||"}: `use "or"`,
+	{false, "!"}: `use "not(x)" or "!="`, {true, "="}: `use "==" for equality`,
+	{true, "{"}: "set and map literals are not supported",
 }
 
 // unexpected fails at the current token.
@@ -149,11 +151,7 @@ func (p *parser) unexpected() *node {
 		return p.fail(t.pos, "unexpected end of expression")
 	}
 	msg := fmt.Sprintf("unexpected token %q", p.src[t.pos:t.end])
-	dialect := "feel "
-	if p.juel {
-		dialect = "juel "
-	}
-	if h, ok := hints[dialect+t.text]; ok && t.kind == tOp {
+	if h, ok := hints[hintKey{p.juel, t.text}]; ok && t.kind == tOp {
 		msg += " (" + h + ")"
 	}
 	return p.fail(t.pos, "%s", msg)

@@ -338,16 +338,25 @@ func timeArith(o op, t time.Time, b any) any {
 	case Duration:
 		switch o {
 		case opAdd:
-			return y.AddTo(t)
+			return inRange(y.AddTo(t))
 		case opSub:
-			return y.neg().AddTo(t)
+			return inRange(y.neg().AddTo(t))
 		}
 	case time.Time:
-		if o == opSub {
-			return Duration{Time: t.Sub(y)}
+		if d := t.Sub(y); o == opSub && d != math.MaxInt64 && d != math.MinInt64 {
+			return Duration{Time: d}
 		}
 	}
 	return nil
+}
+
+// inRange returns t, or nil if its year is outside 1 to 9999, which
+// date-time literals cannot write.
+func inRange(t time.Time) any {
+	if y := t.Year(); y < 1 || y > 9999 {
+		return nil
+	}
+	return t
 }
 
 func durationArith(o op, d Duration, b any) any {
@@ -363,7 +372,7 @@ func durationArith(o op, d Duration, b any) any {
 		}
 	case time.Time:
 		if o == opAdd {
-			return d.AddTo(y)
+			return inRange(d.AddTo(y))
 		}
 	case float64:
 		switch o {
