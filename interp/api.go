@@ -30,6 +30,9 @@ type Options struct {
 	// probabilities uses it). Returning nil falls back to the conditions.
 	// An exclusive gateway takes the first returned flow.
 	Branch func(instance uint64, gateway *bpmn.Node) []*bpmn.SequenceFlow
+	// TrackTouched makes the engine record which instances each input
+	// changed, for Touched (a durable store persists just those).
+	TrackTouched bool
 	// DefaultMessageTTL is used when a published message has TTL < 0.
 	// The default is one hour (the Zeebe client's default).
 	DefaultMessageTTL time.Duration

@@ -279,6 +279,7 @@ func (e *Engine) closeWaits(ei *elemInst) {
 
 // endInstance finishes a root scope.
 func (e *Engine) endInstance(root *elemInst, state InstanceState, endEvent string) {
+	e.touch(root)
 	e.insts.del(root.key)
 	e.forgetStartKey(root)
 	root.alive = false

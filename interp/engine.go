@@ -36,6 +36,8 @@ type Engine struct {
 	deadJobs []*job
 	freeJobs []*job
 
+	touched map[uint64]struct{}
+
 	nextKey uint64
 	seq     uint64
 	steps   int
@@ -54,7 +56,12 @@ func New(opts Options) *Engine {
 	if opts.DefaultMessageTTL == 0 {
 		opts.DefaultMessageTTL = time.Hour
 	}
+	var touched map[uint64]struct{}
+	if opts.TrackTouched {
+		touched = map[uint64]struct{}{}
+	}
 	return &Engine{
+		touched:   touched,
 		opts:      opts,
 		now:       opts.Start,
 		procs:     map[string]*procProg{},
@@ -190,6 +197,7 @@ func (e *Engine) Cancel(instance uint64) error {
 	if root == nil {
 		return errorf(ErrNotFound, "", "", instance, "no active instance with this key")
 	}
+	e.touch(root)
 	e.terminate(root)
 	e.endInstance(root, Canceled, "")
 	return e.drain()
@@ -203,6 +211,7 @@ func (e *Engine) SetVariables(instance uint64, vars map[string]any) error {
 	if root == nil {
 		return errorf(ErrNotFound, "", "", instance, "no active instance with this key")
 	}
+	e.touch(root)
 	e.propagate(root, vars)
 	e.recheckConditions(root)
 	return e.drain()

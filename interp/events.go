@@ -446,10 +446,12 @@ func (e *Engine) scheduleStartTimer(pp *procProg, n *bpmn.Node) error {
 func (e *Engine) fireTimer(tm *timer) {
 	switch tm.purpose {
 	case tmJobRetry:
+		e.touch(tm.job.ei)
 		tm.job.retryTimer = nil
 		e.jobActivatable(tm.job)
 		return
 	case tmJobTimeout:
+		e.touch(tm.job.ei)
 		tm.job.retryTimer = nil
 		tm.job.Activated = false
 		e.jobActivatable(tm.job)

@@ -42,6 +42,7 @@ func (e *Engine) incidentOn(ei *elemInst, kind IncidentKind, msg, code string, r
 	}
 	ei.inc = inc
 	e.incidents[inc.Key] = inc
+	e.touch(ei)
 	e.trace(TraceIncident, ei, ei.node, inc.ElementID, kind.String()+": "+msg)
 	if o := e.opts.Observer; o != nil {
 		o.IncidentRaised(inc.Incident)
@@ -85,6 +86,7 @@ func (e *Engine) ResolveIncident(key uint64) error {
 			return errorf(ErrInvalidInput, inc.ProcessID, inc.ElementID, inc.Instance, "job %d has no retries left: update its retries first", j.Key)
 		}
 	}
+	e.touch(ei)
 	delete(e.incidents, key)
 	ei.inc = nil
 	e.trace(TraceIncidentResolved, ei, ei.node, inc.ElementID, inc.Kind.String())

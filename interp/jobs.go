@@ -188,6 +188,7 @@ func (e *Engine) ActivateJobs(jobType string, max int, timeout time.Duration) []
 		}
 		j.state = jobActivated
 		j.Activated = true
+		e.touch(j.ei)
 		if timeout > 0 {
 			j.Deadline = e.now.Add(timeout)
 			j.retryTimer = &timer{purpose: tmJobTimeout, due: j.Deadline, job: j}
@@ -237,6 +238,7 @@ func (e *Engine) FailJob(key uint64, retries int, backoff time.Duration, msg str
 		e.timers.remove(j.retryTimer)
 		j.retryTimer = nil
 	}
+	e.touch(j.ei)
 	j.Retries, j.ErrorMsg, j.Activated = retries, msg, false
 	for k, v := range vars {
 		j.ei.setLocal(k, v)
@@ -294,6 +296,7 @@ func (e *Engine) UpdateJobRetries(key uint64, retries int) error {
 	if err != nil {
 		return err
 	}
+	e.touch(j.ei)
 	j.Retries = retries
 	return nil
 }

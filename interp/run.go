@@ -75,6 +75,9 @@ func (e *Engine) step(w work) {
 	if !w.scope.alive || (w.op == opActivate && w.epoch != w.scope.epoch) {
 		return
 	}
+	if e.touched != nil {
+		e.touch(w.scope)
+	}
 	switch w.op {
 	case opActivate:
 		e.activate(w)

@@ -1,0 +1,59 @@
+package interp
+
+import (
+	"errors"
+	"testing"
+	"time"
+)
+
+func TestTouchedEvictRestore(t *testing.T) {
+	h := newHarness(t, trip, func(o *Options) { o.TrackTouched = true })
+	k1 := h.start("trip", nil)
+	k2 := h.start("trip", nil)
+	eq(t, "touched by starts", h.e.Touched(), []uint64{k1, k2})
+	eq(t, "touched is reset", len(h.e.Touched()), 0)
+	h.complete("hotel", nil) // the oldest job: instance k1
+	eq(t, "touched by a job", h.e.Touched(), []uint64{k1})
+
+	data, err := h.e.SnapshotInstance(k2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.e.Evict(k2); err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "instances after evict", h.e.Instances(), []uint64{k1})
+	for _, j := range h.e.Jobs() {
+		if j.Instance == k2 {
+			t.Fatal("evicted instance left a job behind")
+		}
+	}
+	if err := h.e.Evict(k2); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("evict twice: %v", err)
+	}
+	if err := h.e.RestoreInstance(data); err != nil {
+		t.Fatal(err)
+	}
+	h.complete("hotel", nil)
+	h.complete("car", nil)
+	h.complete("car", nil)
+	h.complete("flight", nil)
+	h.complete("flight", nil)
+	h.mustEnd(k1, Completed, "booked")
+	h.mustEnd(k2, Completed, "booked")
+	eq(t, "touched", h.e.Touched(), []uint64{k1, k2})
+}
+
+func TestTimersListing(t *testing.T) {
+	m := defs(proc("p", `<startEvent id="s"/>`+svc("a", "a")+`<boundaryEvent id="to" attachedToRef="a"><timerEventDefinition><timeDuration>PT30S</timeDuration></timerEventDefinition></boundaryEvent>
+		<endEvent id="e"/><endEvent id="te"/>`+chain("s", "a", "e")+chain("to", "te")))
+	h := newHarness(t, m)
+	k := h.start("p", nil)
+	if err := h.e.FailJob(h.open("a")[0].Key, 2, 10*time.Second, "x", nil); err != nil {
+		t.Fatal(err)
+	}
+	ts := h.e.Timers()
+	if len(ts) != 2 || ts[0].Purpose != "job-retry" || ts[1].Purpose != "event" || ts[1].Instance != k || ts[1].ElementID != "to" {
+		t.Fatalf("timers = %+v", ts)
+	}
+}
