@@ -126,6 +126,10 @@ type cdriver struct {
 	defs   []*bpmn.Definitions
 	events []TraceEvent
 	calls  []string // elements of the jobs the driver completed, in order
+	snap   bool     // snapshot and restore the engine at every wait state
+	trips  int      // round trips done
+	o      Options
+	progs  []*Program
 }
 
 func newCDriver(t *testing.T, files []string) *cdriver {
@@ -160,6 +164,7 @@ func (c *cdriver) fresh() {
 		f(&o)
 	}
 	h.e = New(o)
+	c.o, c.progs = o, nil
 	for _, name := range c.files {
 		d, err := bpmn.ParseBytes(name, readFixture(t, name))
 		if err != nil {
@@ -171,6 +176,7 @@ func (c *cdriver) fresh() {
 		if h.prog, err = h.e.DeployDefinitions(d); err != nil {
 			t.Fatalf("deploy: %v", err)
 		}
+		c.progs = append(c.progs, h.prog)
 		c.defs = append(c.defs, d)
 	}
 }
@@ -211,6 +217,7 @@ func (c *cdriver) rewrite(f func(*bpmn.Definitions)) { c.edit = append(c.edit, f
 func (c *cdriver) settle() {
 	c.t.Helper()
 	for {
+		c.roundtrip()
 		progressed := false
 		for _, j := range c.e.Jobs() {
 			if c.auto == nil || c.e.jobs.get(j.Key).state == jobIncident {
@@ -235,6 +242,32 @@ func (c *cdriver) settle() {
 			return
 		}
 	}
+}
+
+// roundtrip, in snapshot mode, replaces the engine by one restored from
+// its snapshot: the run must go on exactly as without it.
+func (c *cdriver) roundtrip() {
+	c.t.Helper()
+	if !c.snap {
+		return
+	}
+	data, err := c.e.Snapshot()
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	r, err := Restore(data, c.o, c.progs...)
+	if err != nil {
+		c.t.Fatalf("restore: %v\n%s", err, data)
+	}
+	again, err := r.Snapshot()
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if string(again) != string(data) {
+		c.t.Fatalf("the restored engine snapshots differently:\n%s\n---\n%s", data, again)
+	}
+	c.e = r
+	c.trips++
 }
 
 func (c *cdriver) start(pid string, vars map[string]any) uint64 {
@@ -443,6 +476,31 @@ func TestConformance(t *testing.T) {
 			c.fresh()
 			cc.run(c)
 			c.checkEnds()
+		})
+	}
+}
+
+// TestConformanceSnapshots runs every conformance scenario again, with the
+// engine snapshotted and restored at every wait state (after each input and
+// each job the driver completes): the traces must be identical.
+func TestConformanceSnapshots(t *testing.T) {
+	for _, cc := range conformanceCases {
+		t.Run(cc.file, func(t *testing.T) {
+			run := func(snap bool) string {
+				c := newCDriver(t, append([]string{cc.file}, cc.also...))
+				c.fresh()
+				c.snap = snap
+				cc.run(c)
+				c.checkEnds()
+				if snap && c.trips == 0 {
+					t.Fatal("no snapshot was taken")
+				}
+				return c.trace()
+			}
+			plain, snapped := run(false), run(true)
+			if plain != snapped {
+				t.Fatalf("trace with snapshots differs:\n%s\n---\n%s", snapped, plain)
+			}
 		})
 	}
 }
