@@ -491,6 +491,7 @@ func TestConformanceSnapshots(t *testing.T) {
 				c.fresh()
 				c.snap = snap
 				cc.run(c)
+				c.roundtrip()
 				c.checkEnds()
 				if snap && c.trips == 0 {
 					t.Fatal("no snapshot was taken")
