@@ -45,6 +45,7 @@ type builder struct {
 	implicit map[string]any    // errors and escalations named only by a ref
 	flowSeq  int               // last generated flow number
 	budget   int               // edit-distance cells left for suggestions
+	textSize int               // bytes of paths and messages, see spend
 	idList   []string          // see allIDs
 
 	// The process being built.
@@ -58,7 +59,8 @@ func newBuilder(file string, doc *xdoc) *builder {
 	return &builder{file: file, doc: doc, budget: 4 << 20}
 }
 
-// build constructs the model; its only error is a non-BPMN root element.
+// build constructs the model. Its errors are a non-BPMN root element and
+// a model whose paths and messages exceed maxText.
 func (b *builder) build() (*Definitions, error) {
 	root := b.doc.root
 	if !root.is(nsBPMN, "definitions") {
@@ -74,8 +76,15 @@ func (b *builder) build() (*Definitions, error) {
 	b.defs = d
 	b.ids = make(map[string]*xelem, (root.end-root.start)/256+8)
 	d.byID = make(map[string]any, len(b.ids))
+	if id := b.id(root); id != "" {
+		b.claim(id, root)
+	}
 	b.collect(root, "", false)
 	b.rootElements(root)
+	if b.textSize > maxText {
+		return nil, syntaxErr(b.doc.src, 0, ErrTooLarge,
+			"model too large: element paths and problem messages exceed %d bytes", maxText)
+	}
 	return d, nil
 }
 
@@ -167,8 +176,12 @@ func (b *builder) qname(e *xelem) string { return b.doc.src[e.start+1 : e.start+
 // text returns the trimmed character data of e.
 func (b *builder) text(e *xelem) string { return strings.TrimSpace(b.doc.text(e)) }
 
-// path returns the element path of e, e.g. "process[p]/task[t]".
+// path returns the element path of e, e.g. "process[p]/task[t]", or ""
+// once the text budget is spent.
 func (b *builder) path(e *xelem) string {
+	if b.textSize > maxText {
+		return ""
+	}
 	var segs []string
 	for x := e; x != nil && x.parent != nil; x = x.parent {
 		segs = append(segs, segment(x.local, b.id(x)))
@@ -183,20 +196,51 @@ func (b *builder) path(e *xelem) string {
 	return sb.String()
 }
 
+// maxPathID is the length beyond which ids are shortened in paths.
+const maxPathID = 200
+
 // segment formats one path step.
 func segment(local, id string) string {
 	if id == "" {
 		return local
 	}
+	if len(id) > maxPathID {
+		id = strings.ToValidUTF8(id[:maxPathID], "") + "…"
+	}
 	return local + "[" + id + "]"
+}
+
+// childPath appends a step to a path.
+func childPath(path, local, id string) string {
+	if id == "" || len(id) > maxPathID {
+		return path + "/" + segment(local, id)
+	}
+	return path + "/" + local + "[" + id + "]"
+}
+
+// maxText bounds the bytes of node paths and problem texts of one
+// document, so that deeply nested or hostile models cannot amplify their
+// size without bound.
+const maxText = 64 << 20
+
+// spend accounts n bytes of generated text, reporting whether the budget
+// still holds.
+func (b *builder) spend(n int) bool {
+	b.textSize += n
+	return b.textSize <= maxText
 }
 
 // add records a problem about element e.
 func (b *builder) add(sev Severity, code string, e *xelem, id, path, format string, args ...any) {
-	b.probs = append(b.probs, Problem{
-		Severity: sev, Code: code, File: b.file, ElementID: id, Path: path,
-		Message: fmt.Sprintf(format, args...), seq: e.seq,
-	})
+	if b.textSize > maxText {
+		return
+	}
+	msg := fmt.Sprintf(format, args...)
+	if b.spend(len(path) + len(msg)) {
+		b.probs = append(b.probs, Problem{
+			Severity: sev, Code: code, File: b.file, ElementID: id, Path: path, Message: msg, seq: e.seq,
+		})
+	}
 }
 
 // nodeProblem records a problem about a node of the process being built.
@@ -245,6 +289,28 @@ func (b *builder) exists(ref string) bool {
 	}
 	_, local, ok := strings.Cut(ref, ":")
 	return ok && b.ids[local] != nil
+}
+
+// dangling reports a reference of node n that resolves to nothing, or to
+// an element of the wrong kind or in another process.
+func (b *builder) dangling(n *Node, attr, ref string, cands func() []string) {
+	what := "does not exist"
+	if e := b.ids[ref]; e != nil {
+		what = fmt.Sprintf("names <%s> at %s, not a valid target", e.local, b.path(e))
+	}
+	b.nodeProblem(n, SeverityError, CodeDanglingRef, "%s: %s %q %s%s",
+		b.label(n), attr, ref, what, b.suggest(ref, cands))
+}
+
+// ids returns a function listing the ids of model objects, for suggest.
+func ids[T any](xs []T, id func(T) string) func() []string {
+	return func() []string {
+		out := make([]string, 0, len(xs))
+		for _, x := range xs {
+			out = append(out, id(x))
+		}
+		return out
+	}
 }
 
 // message builds a bpmn:message.
@@ -400,7 +466,10 @@ func (b *builder) scope(sc *Scope, parent *Node, e *xelem, path string) {
 func (b *builder) node(sc *Scope, parent *Node, e *xelem, kind Kind, path string) {
 	p := b.proc
 	n := &Node{ID: b.id(e), Name: e.attr("name"), Kind: kind, Process: p, Parent: parent, Index: len(p.AllNodes)}
-	n.Path = path + "/" + segment(e.local, n.ID)
+	n.Path = childPath(path, e.local, n.ID)
+	if !b.spend(len(n.Path)) {
+		return // build reports ErrTooLarge
+	}
 	p.AllNodes = append(p.AllNodes, n)
 	sc.Nodes = append(sc.Nodes, n)
 	b.nodes = append(b.nodes, nodeInfo{el: e})
@@ -486,169 +555,6 @@ func (b *builder) nodeChildren(n *Node, e *xelem) {
 		b.nodeProblem(n, SeverityError, CodeMultipleEventDefs,
 			"%s has %d event definitions; multiple and parallel multiple events are not supported", b.label(n), defs)
 	}
-}
-
-// setEvent keeps the first event definition of n.
-func (b *builder) setEvent(n *Node, ed *EventDefinition) {
-	if n.Event != nil || ed == nil {
-		return
-	}
-	n.Event = ed
-	if ed.Type == ConditionalEvent {
-		n.Condition = ed.Condition
-	}
-}
-
-// globalEventDef resolves an eventDefinitionRef to a root-level event
-// definition, copied so that each event owns its definition.
-func (b *builder) globalEventDef(n *Node, ref string) *EventDefinition {
-	e, ok := b.ids[ref]
-	if !ok || e.parent != b.doc.root || !strings.HasSuffix(e.local, "EventDefinition") {
-		b.dangling(n, "eventDefinitionRef", ref, nil)
-		return nil
-	}
-	return b.eventDef(n, e)
-}
-
-// eventDef builds an event definition of node n.
-func (b *builder) eventDef(n *Node, e *xelem) *EventDefinition {
-	ed := &EventDefinition{ID: b.id(e)}
-	switch e.local {
-	case "messageEventDefinition":
-		ed.Type, ed.Message = MessageEvent, b.refMessage(n, e)
-	case "timerEventDefinition":
-		ed.Type = TimerEvent
-		b.timer(ed, e)
-	case "errorEventDefinition":
-		ed.Type, ed.Error = ErrorEvent, b.refError(n, e.attr("errorRef"))
-	case "escalationEventDefinition":
-		ed.Type, ed.Escalation = EscalationEvent, b.refEscalation(n, e.attr("escalationRef"))
-	case "signalEventDefinition":
-		ed.Type, ed.Signal = SignalEvent, b.refSignal(n, e.attr("signalRef"))
-	case "compensateEventDefinition":
-		ed.Type, ed.WaitForCompletion = CompensateEvent, e.attr("waitForCompletion") != "false"
-		b.nodes[n.Index].activityRef = strings.TrimSpace(e.attr("activityRef"))
-	case "terminateEventDefinition":
-		ed.Type = TerminateEvent
-	case "cancelEventDefinition":
-		ed.Type = CancelEvent
-	case "linkEventDefinition":
-		ed.Type, ed.LinkName = LinkEvent, e.attr("name")
-	case "conditionalEventDefinition":
-		ed.Type = ConditionalEvent
-		for c := e.first; c != nil; c = c.next {
-			if c.is(nsBPMN, "condition") {
-				ed.Condition = b.text(c)
-			}
-		}
-	default:
-		b.unsupported(e, n.Path+"/"+e.local, "")
-		return nil
-	}
-	return ed
-}
-
-// timer reads timeDate, timeDuration and timeCycle.
-func (b *builder) timer(ed *EventDefinition, e *xelem) {
-	for c := e.first; c != nil; c = c.next {
-		switch {
-		case c.is(nsBPMN, "timeDate"):
-			ed.TimeDate = b.text(c)
-		case c.is(nsBPMN, "timeDuration"):
-			ed.TimeDuration = b.text(c)
-		case c.is(nsBPMN, "timeCycle"):
-			ed.TimeCycle = b.text(c)
-		}
-	}
-}
-
-// refMessage resolves the messageRef attribute of e.
-func (b *builder) refMessage(n *Node, e *xelem) *Message {
-	ref := strings.TrimSpace(e.attr("messageRef"))
-	if ref == "" {
-		return nil
-	}
-	m, ok := lookup[*Message](b, ref)
-	if !ok {
-		b.dangling(n, "messageRef", ref, ids(b.defs.Messages, func(m *Message) string { return m.ID }))
-	}
-	return m
-}
-
-// refSignal resolves a signalRef.
-func (b *builder) refSignal(n *Node, ref string) *Signal {
-	if ref = strings.TrimSpace(ref); ref == "" {
-		return nil
-	}
-	s, ok := lookup[*Signal](b, ref)
-	if !ok {
-		b.dangling(n, "signalRef", ref, ids(b.defs.Signals, func(s *Signal) string { return s.ID }))
-	}
-	return s
-}
-
-// refError resolves an errorRef. Camunda 7 treats an errorRef that names
-// no bpmn:error as the error code itself; bpmnrun does the same and warns.
-func (b *builder) refError(n *Node, ref string) *Error {
-	if ref = strings.TrimSpace(ref); ref == "" {
-		return nil
-	}
-	if e, ok := lookup[*Error](b, ref); ok {
-		return e
-	}
-	b.nodeProblem(n, SeverityWarning, CodeDanglingRef,
-		"%s: errorRef %q names no error; it is used as the error code%s", b.label(n), ref,
-		b.suggest(ref, ids(b.defs.Errors, func(e *Error) string { return e.ID })))
-	e, _ := b.implicitRef("error:"+ref, func() any { return &Error{ID: ref, ErrorCode: ref} }).(*Error)
-	return e
-}
-
-// refEscalation resolves an escalationRef, like refError.
-func (b *builder) refEscalation(n *Node, ref string) *Escalation {
-	if ref = strings.TrimSpace(ref); ref == "" {
-		return nil
-	}
-	if e, ok := lookup[*Escalation](b, ref); ok {
-		return e
-	}
-	b.nodeProblem(n, SeverityWarning, CodeDanglingRef,
-		"%s: escalationRef %q names no escalation; it is used as the escalation code%s", b.label(n), ref,
-		b.suggest(ref, ids(b.defs.Escalations, func(e *Escalation) string { return e.ID })))
-	e, _ := b.implicitRef("escalation:"+ref, func() any { return &Escalation{ID: ref, EscalationCode: ref} }).(*Escalation)
-	return e
-}
-
-// implicitRef returns the object synthesized for key, creating it once.
-func (b *builder) implicitRef(key string, mk func() any) any {
-	if b.implicit == nil {
-		b.implicit = map[string]any{}
-	}
-	if v, ok := b.implicit[key]; ok {
-		return v
-	}
-	v := mk()
-	b.implicit[key] = v
-	return v
-}
-
-// dangling reports a reference of node n that resolves to nothing, or to
-// an element of the wrong kind or in another process.
-func (b *builder) dangling(n *Node, attr, ref string, cands []string) {
-	what := "does not exist"
-	if e := b.ids[ref]; e != nil {
-		what = fmt.Sprintf("names <%s> at %s, not a valid target", e.local, b.path(e))
-	}
-	b.nodeProblem(n, SeverityError, CodeDanglingRef, "%s: %s %q %s%s",
-		b.label(n), attr, ref, what, b.suggest(ref, cands))
-}
-
-// ids maps a slice of model objects to their ids.
-func ids[T any](xs []T, id func(T) string) []string {
-	out := make([]string, 0, len(xs))
-	for _, x := range xs {
-		out = append(out, id(x))
-	}
-	return out
 }
 
 // multiInstance reads multiInstanceLoopCharacteristics in the standard,
@@ -773,7 +679,7 @@ func (b *builder) messageFlow(e *xelem) *MessageFlow {
 	b.register(mf.ID, mf)
 	for _, ref := range [...]struct{ attr, v string }{{"sourceRef", mf.SourceRef}, {"targetRef", mf.TargetRef}} {
 		if !b.exists(ref.v) {
-			b.refProblem(e, mf.ID, ref.attr, ref.v, b.allIDs())
+			b.refProblem(e, mf.ID, ref.attr, ref.v, b.allIDs)
 		}
 	}
 	if mf.MessageRef != "" {
@@ -787,7 +693,7 @@ func (b *builder) messageFlow(e *xelem) *MessageFlow {
 }
 
 // refProblem reports a dangling reference of a non-node element.
-func (b *builder) refProblem(e *xelem, id, attr, ref string, cands []string) {
+func (b *builder) refProblem(e *xelem, id, attr, ref string, cands func() []string) {
 	b.add(SeverityError, CodeDanglingRef, e, id, b.path(e), "%s %q: %s %q does not exist%s",
 		e.local, id, attr, ref, b.suggest(ref, cands))
 }
@@ -803,89 +709,4 @@ func (b *builder) allIDs() []string {
 		})
 	}
 	return b.idList
-}
-
-// diagram reads a BPMNDiagram: shapes and edges of all its planes.
-func (b *builder) diagram(e *xelem) {
-	d := &Diagram{ID: b.id(e), Name: e.attr("name")}
-	for pl := e.first; pl != nil; pl = pl.next {
-		if !pl.is(nsBPMNDI, "BPMNPlane") {
-			continue
-		}
-		for c := pl.first; c != nil; c = c.next {
-			switch {
-			case c.is(nsBPMNDI, "BPMNShape"):
-				d.Shapes = append(d.Shapes, b.shape(c))
-			case c.is(nsBPMNDI, "BPMNEdge"):
-				d.Edges = append(d.Edges, b.edge(c))
-			}
-		}
-	}
-	if b.defs.Diagram == nil {
-		b.defs.Diagram = d
-	}
-	b.defs.Diagrams = append(b.defs.Diagrams, d)
-}
-
-func (b *builder) shape(e *xelem) *Shape {
-	s := &Shape{ID: b.id(e), ElementID: b.diRef(e), IsExpanded: e.attr("isExpanded") == "true",
-		IsHorizontal: e.attr("isHorizontal") == "true"}
-	for c := e.first; c != nil; c = c.next {
-		switch {
-		case c.is(nsDC, "Bounds"):
-			s.Bounds = b.bounds(c)
-		case c.is(nsBPMNDI, "BPMNLabel"):
-			s.Label = b.labelBounds(c)
-		}
-	}
-	return s
-}
-
-func (b *builder) edge(e *xelem) *Edge {
-	ed := &Edge{ID: b.id(e), ElementID: b.diRef(e)}
-	for c := e.first; c != nil; c = c.next {
-		switch {
-		case c.is(nsDI, "waypoint"):
-			ed.Waypoints = append(ed.Waypoints, Point{b.num(c, "x"), b.num(c, "y")})
-		case c.is(nsBPMNDI, "BPMNLabel"):
-			ed.Label = b.labelBounds(c)
-		}
-	}
-	return ed
-}
-
-// diRef returns the bpmnElement of a DI element, warning when it names
-// nothing.
-func (b *builder) diRef(e *xelem) string {
-	ref := strings.TrimSpace(e.attr("bpmnElement"))
-	if ref != "" && !b.exists(ref) {
-		b.add(SeverityWarning, CodeDanglingRef, e, b.id(e), b.path(e),
-			"%s %q: bpmnElement %q does not exist", e.local, b.id(e), ref)
-	}
-	return ref
-}
-
-// label2 reads the bounds of a BPMNLabel, nil if it has none.
-func (b *builder) labelBounds(e *xelem) *Bounds {
-	for c := e.first; c != nil; c = c.next {
-		if c.is(nsDC, "Bounds") {
-			bd := b.bounds(c)
-			return &bd
-		}
-	}
-	return nil
-}
-
-func (b *builder) bounds(e *xelem) Bounds {
-	return Bounds{b.num(e, "x"), b.num(e, "y"), b.num(e, "width"), b.num(e, "height")}
-}
-
-// num parses a numeric DI attribute, warning when it is not a number.
-func (b *builder) num(e *xelem, attr string) float64 {
-	s := e.attr(attr)
-	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-	if err != nil {
-		b.add(SeverityWarning, CodeBadValue, e, "", b.path(e), "%s: %s=%q is not a number", e.local, attr, s)
-	}
-	return v
 }

@@ -26,10 +26,10 @@ func corpusDir(t testing.TB) string {
 // of its error-severity problems. Every other .bpmn/.xml file must parse.
 var corpusRejected = map[string]string{
 	// Transaction subprocesses are not supported (yet).
-	"engines/bpmn-elements/throw-compensate.bpmn":                        "unsupported-element",
-	"engines/bpmn-elements/transaction.bpmn":                             "unsupported-element",
+	"engines/bpmn-elements/throw-compensate.bpmn":                          "unsupported-element",
+	"engines/bpmn-elements/transaction.bpmn":                               "unsupported-element",
 	"engines/camunda7/TransactionSubProcessTest.testSimpleCase.bpmn20.xml": "unsupported-element",
-	"engines/spiffworkflow/transaction.bpmn":                             "unsupported-element",
+	"engines/spiffworkflow/transaction.bpmn":                               "unsupported-element",
 	// The README's INVALID MODEL fixtures; see TestCorpusInvalidFixtures.
 	"engines/camunda7/CompensationEventParseInvalidProcessTest.compensationEventSubProcessesAtProcessLevel.bpmn20.xml": "compensation-event-subprocess",
 	"engines/camunda7/CompensationEventParseInvalidProcessTest.invalidActivityRefFails.bpmn20.xml":                     "dangling-ref",

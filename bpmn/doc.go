@@ -84,7 +84,10 @@
 // "billion laughs" and external-entity attacks) is refused before any
 // expansion, and nothing is ever fetched. Reading fails fast, in memory
 // proportional to the input, beyond MaxFileSize bytes, MaxDepth levels of
-// nesting, MaxElements elements or MaxAttrs attributes on one element.
+// nesting, MaxElements elements or MaxAttrs attributes on one element; a
+// model whose element paths and problem messages would exceed 64 MiB
+// (subprocesses nested very deeply) is refused the same way. Work spent on
+// "did you mean" suggestions is bounded per document.
 //
 // # Errors
 //

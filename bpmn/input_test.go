@@ -109,7 +109,11 @@ func TestTruncations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for n := range len(data) {
+	step := 1
+	if testing.Short() {
+		step = 7
+	}
+	for n := 0; n < len(data); n += step {
 		_, err := ParseBytes("t", data[:n])
 		var se *SyntaxError
 		if err == nil && strings.TrimSpace(string(data[n:])) == "" {
@@ -197,5 +201,71 @@ func TestXMLDetails(t *testing.T) {
 	}
 	if p.Documentation != "xy <&> <z>\nw" {
 		t.Errorf("documentation = %q", p.Documentation)
+	}
+}
+
+// TestHostileModels checks that well-formed but hostile models stay within
+// bounded time and memory.
+func TestHostileModels(t *testing.T) {
+	t.Run("many broken references", func(t *testing.T) {
+		var b strings.Builder
+		for i := range 20_000 {
+			n := itoa(i)
+			b.WriteString(`<bpmn:task id="task_` + n + `"/><bpmn:sequenceFlow id="f` + n + `" sourceRef="task_` + n + `" targetRef="tsk_` + n + `"/>`)
+		}
+		start := time.Now()
+		probs := problemsOf(t, procXML(b.String()))
+		if len(probs) < 20_000 || time.Since(start) > 5*time.Second {
+			t.Errorf("%d problems in %v", len(probs), time.Since(start))
+		}
+	})
+	t.Run("deep subprocesses", func(t *testing.T) {
+		const depth = 900
+		var b strings.Builder
+		for i := range depth {
+			b.WriteString(`<bpmn:subProcess id="s` + itoa(i) + `">`)
+		}
+		for i := range 10_000 {
+			b.WriteString(`<bpmn:task id="t` + itoa(i) + `"/>`)
+		}
+		b.WriteString(strings.Repeat(`</bpmn:subProcess>`, depth))
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, err := ParseBytes("deep", []byte(procXML(b.String())))
+		runtime.ReadMemStats(&after)
+		if !errors.Is(err, ErrTooLarge) {
+			t.Errorf("err = %v, want ErrTooLarge", err)
+		}
+		if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 256<<20 {
+			t.Errorf("allocated %d MiB", alloc>>20)
+		}
+	})
+	t.Run("many attributes", func(t *testing.T) {
+		var b strings.Builder
+		for i := range 200 {
+			b.WriteString(` a` + itoa(i) + `="1"`)
+		}
+		_, err := ParseBytes("x", []byte(`<a`+b.String()+` a150="2"/>`))
+		if err == nil || !strings.Contains(err.Error(), "duplicate attribute a150") {
+			t.Errorf("err = %v", err)
+		}
+	})
+}
+
+func TestHostileDuplicates(t *testing.T) {
+	const depth = 990
+	var b strings.Builder
+	for i := range depth {
+		b.WriteString(`<bpmn:subProcess id="s` + itoa(i) + `">`)
+	}
+	b.WriteString(strings.Repeat(`<bpmn:task id="dup"/>`, 50_000))
+	b.WriteString(strings.Repeat(`</bpmn:subProcess>`, depth))
+	start := time.Now()
+	_, err := ParseBytes("dups", []byte(procXML(b.String())))
+	if !errors.Is(err, ErrTooLarge) {
+		t.Errorf("err = %v, want ErrTooLarge", err)
+	}
+	if elapsed := time.Since(start); elapsed > 10*time.Second {
+		t.Errorf("took %v", elapsed)
 	}
 }

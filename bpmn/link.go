@@ -26,7 +26,7 @@ func (b *builder) link(p *Process) {
 	}
 }
 
-// node resolves ref to a node of p, dropping a QName prefix if needed.
+// lookupNode resolves ref to a node of p, dropping a QName prefix if needed.
 func (p *Process) lookupNode(ref string) *Node {
 	if n := p.nodeByID[ref]; n != nil {
 		return n
@@ -37,29 +37,30 @@ func (p *Process) lookupNode(ref string) *Node {
 	return nil
 }
 
-// nodeIDs lists the ids of nodes (candidates for suggestions).
-func nodeIDs(nodes []*Node, keep func(*Node) bool) []string {
-	var out []string
-	for _, n := range nodes {
-		if keep == nil || keep(n) {
-			out = append(out, n.ID)
+// nodeIDs returns a function listing the ids of nodes, for suggest.
+func nodeIDs(nodes []*Node, keep func(*Node) bool) func() []string {
+	return func() []string {
+		var out []string
+		for _, n := range nodes {
+			if keep == nil || keep(n) {
+				out = append(out, n.ID)
+			}
 		}
+		return out
 	}
-	return out
 }
 
 // linkFlow connects a sequence flow to its source and target, which must
 // be in the scope of the flow.
 func (b *builder) linkFlow(p *Process, f *SequenceFlow, fi flowInfo) {
-	path := flowPath(p, f)
-	src := b.flowEnd(p, f, fi, "sourceRef", fi.source, path)
-	tgt := b.flowEnd(p, f, fi, "targetRef", fi.target, path)
+	src := b.flowEnd(p, f, fi, "sourceRef", fi.source)
+	tgt := b.flowEnd(p, f, fi, "targetRef", fi.target)
 	if src == nil || tgt == nil {
 		return
 	}
 	for _, n := range [...]*Node{src, tgt} {
 		if n.Parent != f.Parent {
-			b.add(SeverityError, CodeFlowScope, fi.el, f.ID, path,
+			b.add(SeverityError, CodeFlowScope, fi.el, f.ID, flowPath(p, f),
 				"sequenceFlow %q: %s %q is in %s, the flow in %s; sequence flows cannot cross subprocess boundaries",
 				f.ID, n.Kind, n.ID, scopeName(p, n.Parent), scopeName(p, f.Parent))
 			return
@@ -71,14 +72,14 @@ func (b *builder) linkFlow(p *Process, f *SequenceFlow, fi flowInfo) {
 }
 
 // flowEnd resolves one end of a flow, reporting it when missing.
-func (b *builder) flowEnd(p *Process, f *SequenceFlow, fi flowInfo, attr, ref, path string) *Node {
+func (b *builder) flowEnd(p *Process, f *SequenceFlow, fi flowInfo, attr, ref string) *Node {
 	if ref == "" {
-		b.add(SeverityError, CodeDanglingRef, fi.el, f.ID, path, "sequenceFlow %q has no %s", f.ID, attr)
+		b.add(SeverityError, CodeDanglingRef, fi.el, f.ID, flowPath(p, f), "sequenceFlow %q has no %s", f.ID, attr)
 		return nil
 	}
 	n := p.lookupNode(ref)
 	if n == nil {
-		b.add(SeverityError, CodeDanglingRef, fi.el, f.ID, path, "sequenceFlow %q: %s %q does not exist in %s%s",
+		b.add(SeverityError, CodeDanglingRef, fi.el, f.ID, flowPath(p, f), "sequenceFlow %q: %s %q does not exist in %s%s",
 			f.ID, attr, ref, scopeName(p, nil), b.suggest(ref, nodeIDs(p.AllNodes, nil)))
 	}
 	return n
@@ -87,9 +88,9 @@ func (b *builder) flowEnd(p *Process, f *SequenceFlow, fi flowInfo, attr, ref, p
 // flowPath is the element path of a flow.
 func flowPath(p *Process, f *SequenceFlow) string {
 	if f.Parent != nil {
-		return f.Parent.Path + "/" + segment("sequenceFlow", f.ID)
+		return childPath(f.Parent.Path, "sequenceFlow", f.ID)
 	}
-	return segment("process", p.ID) + "/" + segment("sequenceFlow", f.ID)
+	return childPath(segment("process", p.ID), "sequenceFlow", f.ID)
 }
 
 // scopeName names a scope in messages.
@@ -168,7 +169,7 @@ func (b *builder) linkAssociation(p *Process, e *xelem) {
 			b.add(SeverityError, CodeDanglingRef, e, id, b.path(e), "association %q has no %s", id, end.attr)
 		} else if !b.exists(end.ref) {
 			b.add(SeverityError, CodeDanglingRef, e, id, b.path(e), "association %q: %s %q does not exist%s",
-				id, end.attr, end.ref, b.suggest(end.ref, b.allIDs()))
+				id, end.attr, end.ref, b.suggest(end.ref, b.allIDs))
 		}
 	}
 	s, t := p.lookupNode(src), p.lookupNode(tgt)
@@ -189,11 +190,21 @@ func (n *Node) isCompensationBoundary() bool {
 }
 
 // suggest returns ` (did you mean "x"?)` for the candidate closest to ref
-// by edit distance, or "". The total work is bounded by b.budget.
-func (b *builder) suggest(ref string, cands []string) string {
+// by edit distance, or "". The work of all suggestions of a document,
+// listing candidates included, is bounded by b.budget, so that hostile
+// input with many broken references stays linear.
+func (b *builder) suggest(ref string, cands func() []string) string {
+	if b.budget <= 0 {
+		return ""
+	}
+	list := cands()
+	b.budget -= len(list)
 	limit := min(max(len(ref)/3, 1), 4)
 	best, bestD := "", limit+1
-	for _, c := range cands {
+	for _, c := range list {
+		if b.budget--; b.budget < 0 {
+			break
+		}
 		if c == "" || c == ref || abs(len(c)-len(ref)) >= bestD {
 			continue
 		}

@@ -90,6 +90,7 @@ func parse(file string, data []byte) (*Definitions, error) {
 	if err != nil {
 		return nil, withFile(err, file)
 	}
+	defer doc.release()
 	b := newBuilder(file, doc)
 	defs, err := b.build()
 	if err != nil {

@@ -471,3 +471,16 @@ func TestParseAPIs(t *testing.T) {
 		t.Errorf("missing file: %v", err)
 	}
 }
+
+// TestModelOutlivesReader checks that a model shares nothing with the
+// reader buffers that later parses reuse.
+func TestModelOutlivesReader(t *testing.T) {
+	a := mustParse(t, chain(`<bpmn:serviceTask id="x"><bpmn:extensionElements><foo:bar xmlns:foo="urn:foo"/></bpmn:extensionElements></bpmn:serviceTask>`))
+	want := dumpString(t, a)
+	for range 20 {
+		mustParse(t, chain(`<bpmn:userTask id="x" name="other name to overwrite buffers"/>`))
+	}
+	if got := dumpString(t, a); got != want {
+		t.Errorf("model changed by later parses:\n%s\nwant\n%s", got, want)
+	}
+}

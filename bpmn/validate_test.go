@@ -53,7 +53,7 @@ func TestProblems(t *testing.T) {
 			SeverityError, CodeDanglingRef, "pt", `participant "pt": processRef "ordr" does not exist (did you mean "order"?)`},
 		{"dangling messageFlow end", defsXML(`<bpmn:process id="p" isExecutable="false"/><bpmn:collaboration id="c"><bpmn:participant id="pt" processRef="p"/><bpmn:messageFlow id="mf" sourceRef="pt" targetRef="x"/></bpmn:collaboration>`),
 			SeverityError, CodeDanglingRef, "mf", `messageFlow "mf": targetRef "x" does not exist`},
-		{"ref into another process", defsXML(`<bpmn:process id="p1" isExecutable="true">`+startTo("t")+`<bpmn:task id="t"/></bpmn:process>
+		{"ref into another process", defsXML(`<bpmn:process id="p1" isExecutable="true">` + startTo("t") + `<bpmn:task id="t"/></bpmn:process>
 <bpmn:process id="p2" isExecutable="true"><bpmn:startEvent id="s2"/><bpmn:boundaryEvent id="b" attachedToRef="t"><bpmn:timerEventDefinition><bpmn:timeDuration>PT1M</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent></bpmn:process>`),
 			SeverityError, CodeDanglingRef, "b", `attachedToRef "t" names <task> at process[p1]/task[t], not a valid target`},
 		{"flow across scopes", procXML(startTo("sp") + `<bpmn:subProcess id="sp"><bpmn:startEvent id="in"/></bpmn:subProcess><bpmn:task id="t"/><bpmn:sequenceFlow id="x" sourceRef="in" targetRef="t"/>`),
@@ -164,6 +164,7 @@ func TestAllProblemsSorted(t *testing.T) {
 	src := procXML(`<bpmn:task id="t1"/>
 <bpmn:sequenceFlow id="f1" sourceRef="t1" targetRef="nowhere"/>
 <bpmn:complexGateway id="cg"/>
+<bpmn:intermediateCatchEvent id="w"><bpmn:timerEventDefinition/></bpmn:intermediateCatchEvent>
 <bpmn:boundaryEvent id="b" attachedToRef="t9"><bpmn:timerEventDefinition><bpmn:timeDuration>PT1M</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>
 <bpmn:task id="t1"/>`)
 	_, err := ParseBytes("order.bpmn", []byte(src))
@@ -248,7 +249,7 @@ func TestSuggest(t *testing.T) {
 		{"bookHotl", []string{"bookFlight", "bookHotel"}, "bookHotel"},
 	}
 	for _, tt := range tests {
-		got := b.suggest(tt.ref, tt.cands)
+		got := b.suggest(tt.ref, func() []string { return tt.cands })
 		want := ""
 		if tt.want != "" {
 			want = fmt.Sprintf(" (did you mean %q?)", tt.want)

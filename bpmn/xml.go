@@ -4,13 +4,15 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
 // This file holds a small, strict, non-validating XML 1.0 reader with
 // namespaces. It builds a compact element tree whose strings are
 // substrings of the source, so a typical model is read with a handful of
-// allocations. It never expands entities other than the five predefined
+// allocations; the element and attribute arrays are pooled, as no part of
+// the tree outlives a parse (the model keeps only strings). It never expands entities other than the five predefined
 // ones and character references, rejects DTD internal subsets, and enforces
 // MaxDepth, MaxElements and MaxAttrs while reading, so hostile input fails
 // fast in bounded memory.
@@ -66,6 +68,7 @@ func (e *xelem) is(space, local string) bool { return e.local == local && e.spac
 type xdoc struct {
 	src  string
 	root *xelem
+	bufs *xmlBufs
 }
 
 // nsBind is one namespace declaration in scope.
@@ -79,6 +82,7 @@ type xmlReader struct {
 	slab  []xelem
 	attrs []xattr
 	n     int32
+	seen  map[string]bool // attribute names of a large element, see dupAttr
 }
 
 // readXML parses src (UTF-8, BOM already removed) into a tree.
@@ -88,14 +92,46 @@ func readXML(src string) (*xdoc, error) {
 	}
 	r := &xmlReader{src: src}
 	guess := len(src)/70 + 8
-	r.slab = make([]xelem, 0, min(guess, 4096))
-	r.attrs = make([]xattr, 0, min(guess*2, 8192))
+	bufs := bufPool.Get().(*xmlBufs)
+	r.slab, r.attrs = bufs.slab[:0], bufs.attrs[:0]
+	if cap(r.slab) < min(guess, 4096) {
+		r.slab = make([]xelem, 0, min(guess, 4096))
+	}
+	if cap(r.attrs) < min(guess*2, 8192) {
+		r.attrs = make([]xattr, 0, min(guess*2, 8192))
+	}
 	r.ns = make([]nsBind, 0, 16)
+	bufs.slab, bufs.attrs = r.slab, r.attrs
 	root, err := r.document()
+	bufs.used, bufs.usedAttrs = int(r.n), len(r.attrs)
+	d := &xdoc{src: src, root: root, bufs: bufs}
 	if err != nil {
+		d.release()
 		return nil, err
 	}
-	return &xdoc{src: src, root: root}, nil
+	return d, nil
+}
+
+// xmlBufs are the first element and attribute chunks of a reader, reused
+// across documents.
+type xmlBufs struct {
+	slab            []xelem
+	attrs           []xattr
+	used, usedAttrs int // entries written, possibly past the pooled arrays
+}
+
+var bufPool = sync.Pool{New: func() any { return new(xmlBufs) }}
+
+// release returns the buffers of d to the pool; d must not be used after.
+func (d *xdoc) release() {
+	if d.bufs == nil {
+		return
+	}
+	b := d.bufs
+	clear(b.slab[:min(b.used, cap(b.slab))])
+	clear(b.attrs[:min(b.usedAttrs, cap(b.attrs))])
+	bufPool.Put(d.bufs)
+	d.bufs, d.root = nil, nil
 }
 
 // syntaxErr builds a SyntaxError located at byte offset off of src.
@@ -426,14 +462,32 @@ func (r *xmlReader) attributes(e *xelem) (open bool, err error) {
 	return open, nil
 }
 
-// dupAttr reports whether name occurs in attrs. Elements have few
-// attributes and MaxAttrs bounds the quadratic cost.
+// dupAttr reports whether name occurs in attrs, the attributes of the
+// current element read so far. Past a few attributes it switches to a set,
+// so that the cost stays linear.
 func (r *xmlReader) dupAttr(attrs []xattr, name string) bool {
-	for i := range attrs {
-		if attrs[i].name == name {
-			return true
+	const small = 16
+	if len(attrs) < small {
+		for i := range attrs {
+			if attrs[i].name == name {
+				return true
+			}
+		}
+		return false
+	}
+	if len(attrs) == small {
+		if r.seen == nil {
+			r.seen = make(map[string]bool)
+		}
+		clear(r.seen)
+		for _, a := range attrs {
+			r.seen[a.name] = true
 		}
 	}
+	if r.seen[name] {
+		return true
+	}
+	r.seen[name] = true
 	return false
 }
 
@@ -700,34 +754,20 @@ func (d *xdoc) segment(from, to int32) string {
 	return b.String()
 }
 
-// raw returns the source of e, adding the declarations of namespace
+// raw returns the source of e, adding the declarations of the namespace
 // prefixes that e uses but that are declared outside it, so that the
 // result is a self-contained XML fragment.
 func (d *xdoc) raw(e *xelem) string {
 	s := d.src[e.start:e.end]
-	var decls []nsBind
-	walk(e, func(x *xelem) {
-		qn := d.src[x.start+1 : x.start+1+x.qlen]
-		prefix, _, found := strings.Cut(qn, ":")
-		if !found {
-			prefix = ""
-		}
-		if x.space != "" || prefix != "" {
-			decls = needDecl(decls, e, x, prefix, x.space)
-		}
-		for _, a := range x.attrs {
-			if p, _, ok := strings.Cut(a.name, ":"); ok && a.space != "xmlns" && p != "xml" {
-				decls = needDecl(decls, e, x, p, a.space)
-			}
-		}
-	})
-	if len(decls) == 0 {
+	nd := nsNeeds{inner: map[string]int{}, added: map[string]bool{}}
+	nd.visit(d, e)
+	if len(nd.decls) == 0 {
 		return s
 	}
 	var b strings.Builder
 	n := 1 + int(e.qlen)
 	b.WriteString(s[:n])
-	for _, ns := range decls {
+	for _, ns := range nd.decls {
 		b.WriteString(" xmlns")
 		if ns.prefix != "" {
 			b.WriteString(":" + ns.prefix)
@@ -738,28 +778,47 @@ func (d *xdoc) raw(e *xelem) string {
 	return b.String()
 }
 
-// needDecl appends {prefix, uri} to decls unless prefix is declared
-// between x and top (inclusive) or already recorded.
-func needDecl(decls []nsBind, top, x *xelem, prefix, uri string) []nsBind {
-	if prefix == "xml" {
-		return decls
-	}
-	for _, ns := range decls {
-		if ns.prefix == prefix {
-			return decls
+// nsNeeds finds the namespace bindings a subtree takes from outside.
+type nsNeeds struct {
+	inner map[string]int  // prefixes declared on the current path inside the subtree
+	added map[string]bool // prefixes already in decls
+	decls []nsBind
+}
+
+func (nd *nsNeeds) visit(d *xdoc, x *xelem) {
+	for _, a := range x.attrs {
+		if a.space == "xmlns" {
+			nd.inner[a.local]++
 		}
 	}
-	for y := x; y != nil; y = y.parent {
-		for _, a := range y.attrs {
-			if a.space == "xmlns" && a.local == prefix {
-				return decls
-			}
-		}
-		if y == top {
-			break
+	prefix, _, found := strings.Cut(d.src[x.start+1:x.start+1+x.qlen], ":")
+	if !found {
+		prefix = ""
+	}
+	if x.space != "" || found {
+		nd.need(prefix, x.space)
+	}
+	for _, a := range x.attrs {
+		if p, _, ok := strings.Cut(a.name, ":"); ok && a.space != "xmlns" {
+			nd.need(p, a.space)
 		}
 	}
-	return append(decls, nsBind{prefix, uri})
+	for c := x.first; c != nil; c = c.next {
+		nd.visit(d, c)
+	}
+	for _, a := range x.attrs {
+		if a.space == "xmlns" {
+			nd.inner[a.local]--
+		}
+	}
+}
+
+func (nd *nsNeeds) need(prefix, uri string) {
+	if prefix == "xml" || nd.inner[prefix] > 0 || nd.added[prefix] {
+		return
+	}
+	nd.added[prefix] = true
+	nd.decls = append(nd.decls, nsBind{prefix, uri})
 }
 
 // walk calls f for e and its descendants in document order.

@@ -23,9 +23,11 @@ type TB interface {
 type Option func(*config)
 
 type config struct {
-	models  []model
-	opts    interp.Options
-	noTrace bool
+	models   []model
+	opts     interp.Options // from EngineOptions
+	start    time.Time      // from StartTime
+	parallel bool           // from ParallelCompensation
+	noTrace  bool
 }
 
 // model is a source of one program to deploy.
@@ -84,9 +86,10 @@ func addModel(name string, parse func() (*bpmn.Definitions, error)) Option {
 	}
 }
 
-// EngineOptions sets the options of the engine (start time, step budget,
-// compensation mode, default message TTL). A Trace function or Observer
-// in o is called as well as bpmntest's own.
+// EngineOptions sets the options of the engine (step budget, default
+// message TTL, ...); StartTime and ParallelCompensation, wherever given,
+// take precedence. A Trace function or Observer in o is called as well as
+// bpmntest's own.
 func EngineOptions(o interp.Options) Option {
 	return func(c *config) { c.opts = o }
 }
@@ -94,13 +97,13 @@ func EngineOptions(o interp.Options) Option {
 // StartTime sets the virtual time the engine starts at (default
 // interp.DefaultStart). Traces show times relative to it.
 func StartTime(t time.Time) Option {
-	return func(c *config) { c.opts.Start = t }
+	return func(c *config) { c.start = t }
 }
 
 // ParallelCompensation runs the compensation handlers of one throw all at
 // once, as Zeebe does, instead of one after another in reverse order.
 func ParallelCompensation() Option {
-	return func(c *config) { c.opts.ParallelCompensation = true }
+	return func(c *config) { c.parallel = true }
 }
 
 // NoTraceInFailures leaves the trace out of failure messages (package
@@ -136,10 +139,14 @@ func New(t TB, opts ...Option) *Engine {
 	for _, o := range opts {
 		o(&c)
 	}
-	e := &Engine{t: t, noTrace: c.noTrace, ends: map[uint64]interp.InstanceEnd{},
+	e := &Engine{t: t, noTrace: c.noTrace, ends: map[uint64]interp.InstanceEnd{}, events: make([]interp.TraceEvent, 0, 64),
 		parents: map[uint64]uint64{}, activated: map[string]uint64{}, backoff: map[uint64]time.Time{},
 		userTrace: c.opts.Trace, userObs: c.opts.Observer}
 	o := c.opts
+	if !c.start.IsZero() {
+		o.Start = c.start
+	}
+	o.ParallelCompensation = o.ParallelCompensation || c.parallel
 	o.Trace = e.record
 	o.Observer = observer{e}
 	e.eng = interp.New(o)
@@ -317,6 +324,13 @@ func (e *Engine) AdvanceTo(t time.Time) {
 	if err := e.eng.AdvanceTo(t); err != nil {
 		e.t.Fatalf("bpmntest: AdvanceTo(%s): %v\n%s", t.Format(time.RFC3339Nano), err, e.traceBlock(nil))
 	}
+}
+
+// Job returns the oldest open job of any instance with the given job type
+// or element id, or stops the test.
+func (e *Engine) Job(selector string) interp.Job {
+	e.t.Helper()
+	return e.any().Job(selector)
 }
 
 // CompleteJob completes the oldest open job of any instance with the given

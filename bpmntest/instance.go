@@ -20,8 +20,12 @@ type Instance struct {
 // Engine returns the engine the instance runs on.
 func (i *Instance) Engine() *Engine { return i.e }
 
-// owns reports whether instance k is i or was called, directly or not, by
-// i. The pseudo-instance of key 0 owns every instance.
+// Owns reports whether the instance with key k is i or was called,
+// directly or not, by i (through call activities).
+func (i *Instance) Owns(k uint64) bool { return i.Key != 0 && i.owns(k) }
+
+// owns is Owns, except that the pseudo-instance of key 0 (Engine's job
+// methods) owns every instance.
 func (i *Instance) owns(k uint64) bool {
 	if i.Key == 0 {
 		return true

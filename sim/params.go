@@ -203,8 +203,10 @@ func (ps *problems) err(kind error) error {
 }
 
 // validate checks the parameters on their own (the model is checked by
-// NewModel).
-func (p *Params) validate(ps *problems) {
+// NewModel). With dists false, what the YAML decoder has checked already,
+// with positions (distributions, probabilities, sizes), is not checked
+// again.
+func (p *Params) validate(ps *problems, dists bool) {
 	if p.Cases < 0 {
 		ps.add(pos{}, "cases", "must not be negative")
 	}
@@ -215,9 +217,11 @@ func (p *Params) validate(ps *problems) {
 		ps.add(pos{}, "replications", "must not be negative")
 	}
 	if err := p.Arrival.check(); err != nil {
-		ps.add(pos{}, "arrival", "%v", err)
-	} else if p.Arrival.Mean() <= 0 {
-		ps.add(pos{}, "arrival", "mean inter-arrival time must be positive")
+		if dists {
+			ps.add(pos{}, "arrival", "%v", err)
+		}
+	} else if m := p.Arrival.Mean(); m < 0 || (m == 0 && p.Cases == 0) {
+		ps.add(pos{}, "arrival", "mean inter-arrival time must be positive (or 0 with a number of cases)")
 	}
 	pools := map[string]bool{}
 	for _, pl := range p.Pools {
@@ -225,40 +229,46 @@ func (p *Params) validate(ps *problems) {
 			ps.add(pl.at, "pools."+pl.Name, "defined twice")
 		}
 		pools[pl.Name] = true
-		if pl.Size < 1 {
+		if pl.Size < 1 && dists {
 			ps.add(pl.at, "pools."+pl.Name, "size must be at least 1")
 		}
 	}
 	for _, t := range p.Tasks {
 		path := "tasks." + t.Match
-		if err := t.Duration.check(); err != nil {
+		if err := t.Duration.check(); err != nil && dists {
 			ps.add(t.at, path+".duration", "%v", err)
 		}
 		if t.Pool != "" && !pools[t.Pool] {
 			ps.add(t.at, path+".pool", "no pool %q%s", t.Pool, didYouMean(t.Pool, keys(p.Pools, func(x Pool) string { return x.Name })))
 		}
-		checkProb(ps, t.at, path+".failure", t.Failure)
-		checkProb(ps, t.at, path+".error", t.Error)
-		if t.Failure+t.Error > 1 {
+		if dists {
+			checkProb(ps, t.at, path+".failure", t.Failure)
+			checkProb(ps, t.at, path+".error", t.Error)
+		}
+		if t.Failure <= 1 && t.Error <= 1 && t.Failure+t.Error > 1 {
 			ps.add(t.at, path, "failure and error probabilities add up to more than 1")
 		}
 		if t.Error > 0 && t.ErrorCode == "" {
 			ps.add(t.at, path+".error", "an error probability needs an error code")
 		}
-		checkVars(ps, path+".variables", t.Variables)
+		checkVars(ps, path+".variables", t.Variables, dists)
 	}
 	for _, m := range p.Messages {
 		path := "messages." + m.Name
-		if err := m.Delay.check(); err != nil {
+		if err := m.Delay.check(); err != nil && dists {
 			ps.add(m.at, path+".delay", "%v", err)
 		}
-		checkProb(ps, m.at, path+".loss", m.Loss)
-		checkVars(ps, path+".variables", m.Variables)
+		if dists {
+			checkProb(ps, m.at, path+".loss", m.Loss)
+		}
+		checkVars(ps, path+".variables", m.Variables, dists)
 	}
 	for _, b := range p.Branches {
-		checkProb(ps, b.at, "branches."+b.Flow, b.Probability)
+		if dists {
+			checkProb(ps, b.at, "branches."+b.Flow, b.Probability)
+		}
 	}
-	checkVars(ps, "startVariables", p.StartVariables)
+	checkVars(ps, "startVariables", p.StartVariables, dists)
 }
 
 func checkProb(ps *problems, at pos, path string, p float64) {
@@ -267,11 +277,11 @@ func checkProb(ps *problems, at pos, path string, p float64) {
 	}
 }
 
-func checkVars(ps *problems, path string, vars []Variable) {
+func checkVars(ps *problems, path string, vars []Variable, dists bool) {
 	for _, v := range vars {
 		switch v.Gen.Kind {
 		case GenDist:
-			if err := v.Gen.Dist.check(); err != nil {
+			if err := v.Gen.Dist.check(); err != nil && dists {
 				ps.add(v.at, path+"."+v.Name, "%v", err)
 			}
 		case GenChoice:
@@ -304,6 +314,14 @@ func didYouMean(s string, cands []string) string {
 	for _, c := range cands {
 		if d := editDistance(s, c); d < bestD {
 			best, bestD = c, d
+		}
+	}
+	if best == "" && len(s) >= 3 {
+		for _, c := range cands {
+			if strings.HasPrefix(c, s) {
+				best = c
+				break
+			}
 		}
 	}
 	if best == "" {

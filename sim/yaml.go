@@ -3,10 +3,12 @@ package sim
 import (
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/bpmnrun/bpmnrun/bpmn"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -25,7 +27,7 @@ func ParseParams(file string, data []byte) (*Params, error) {
 		return nil, ps.err(ErrParams)
 	}
 	d := &decoder{ps: ps}
-	p := &Params{Replications: 1, Arrival: Dist{Kind: Exponential, A: math.NaN()}}
+	p := &Params{Replications: 1, Seed: 1, Arrival: Dist{Kind: Exponential, A: math.NaN()}}
 	arrival := false
 	root := doc.Content[0]
 	d.mapping(root, "", map[string]func(*yaml.Node, string){
@@ -54,15 +56,12 @@ func ParseParams(file string, data []byte) (*Params, error) {
 		"messages":       func(n *yaml.Node, path string) { p.Messages = d.messages(n, path) },
 		"branches":       func(n *yaml.Node, path string) { p.Branches = d.branches(n, path) },
 	})
-	if len(ps.list) > 0 {
-		return nil, ps.err(ErrParams)
-	}
 	if !arrival {
 		ps.add(pos{root.Line, root.Column}, "arrival", "missing: give arrival.interarrival or arrival.rate")
 	}
 	at := func(key string) pos { return keyPos(root, key) }
 	n := len(ps.list)
-	p.validate(ps)
+	p.validate(ps, false)
 	for i := n; i < len(ps.list); i++ { // locate top-level problems
 		if ps.list[i].Line == 0 {
 			k, _, _ := strings.Cut(ps.list[i].Path, ".")
@@ -135,7 +134,7 @@ func (d *decoder) mapping(n *yaml.Node, path string, fields map[string]func(*yam
 			for name := range fields {
 				names = append(names, name)
 			}
-			sortStrings(names)
+			slices.Sort(names)
 			d.errf(k, join(path, k.Value), "unknown key%s", didYouMean(k.Value, names))
 		case seen[k.Value]:
 			d.errf(k, join(path, k.Value), "given twice")
@@ -365,7 +364,7 @@ func (d *decoder) dist(n *yaml.Node, path string, durations bool) Dist {
 		return func(n *yaml.Node, path string) { f[name] = read(n, path); nodes[name] = n }
 	}
 	d.mapping(n, path, map[string]func(*yaml.Node, string){
-		"dist":     func(n *yaml.Node, path string) { kind = d.str(n, path) },
+		"dist":     func(n *yaml.Node, path string) { kind = d.str(n, path); nodes["dist"] = n },
 		"value":    num("value", val),
 		"mean":     num("mean", val),
 		"stddev":   num("stddev", val),
@@ -684,10 +683,21 @@ func normalize(x any) any {
 	return x
 }
 
-func sortStrings(s []string) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
+// ParseSeconds reads a time span as parameter files write it: seconds
+// ("90", "1.5") or a duration ("90s", "1h30m", "2d", "1d12h").
+func ParseSeconds(s string) (float64, error) { return parseSeconds(s) }
+
+// LoadParams reads a parameter file: Prosimos JSON when its top level has
+// Prosimos keys (resource_profiles, arrival_time_distribution,
+// task_resource_distribution), else bpmnrun's own YAML or JSON format.
+func LoadParams(file string, data []byte, defs *bpmn.Definitions) (*Params, error) {
+	var doc yaml.Node
+	if yaml.Unmarshal(data, &doc) == nil && len(doc.Content) > 0 {
+		for _, k := range []string{"resource_profiles", "arrival_time_distribution", "task_resource_distribution"} {
+			if keyPos(doc.Content[0], k).line > 0 {
+				return ImportProsimos(file, data, defs)
+			}
 		}
 	}
+	return ParseParams(file, data)
 }

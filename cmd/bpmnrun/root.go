@@ -77,7 +77,9 @@ error, 3 I/O error, 4 internal error.`,
 	root.AddCommand(
 		newValidateCmd(),
 		newInspectCmd(),
-		// Planned: newRunCmd(), newTestCmd(), newSimulateCmd().
+		newRunCmd(),
+		newTestCmd(),
+		newSimulateCmd(),
 		newVersionCmd(),
 	)
 	return root
