@@ -57,3 +57,32 @@ func TestTimersListing(t *testing.T) {
 		t.Fatalf("timers = %+v", ts)
 	}
 }
+
+func TestQueriesParentSignalsBackoff(t *testing.T) {
+	m := defs(`<signal id="sig" name="go"/>`+proc("parent", `<startEvent id="s"/><callActivity id="call"><extensionElements><zeebe:calledElement processId="child"/></extensionElements></callActivity><endEvent id="e"/>`+chain("s", "call", "e"))+
+		proc("child", `<startEvent id="cs"/><intermediateCatchEvent id="wait"><signalEventDefinition signalRef="sig"/></intermediateCatchEvent>`+svc("w", "w")+`<endEvent id="ce"/>`+chain("cs", "wait", "w", "ce")))
+	h := newHarness(t, m)
+	k := h.start("parent", nil)
+	subs := h.e.SignalSubscriptions()
+	if len(subs) != 1 || subs[0].Signal != "go" || subs[0].ElementID != "wait" {
+		t.Fatalf("signal subscriptions = %+v", subs)
+	}
+	if p, ok := h.e.InstanceParent(subs[0].Instance); !ok || p != k {
+		t.Fatalf("parent = %d, %v; want %d", p, ok, k)
+	}
+	if _, ok := h.e.InstanceParent(k); ok {
+		t.Fatal("a top-level instance has a parent")
+	}
+	if err := h.e.BroadcastSignal("go", nil); err != nil {
+		t.Fatal(err)
+	}
+	j := h.open("w")[0]
+	if err := h.e.FailJob(j.Key, 1, time.Minute, "later", nil); err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "not before", h.open("w")[0].NotBefore.Sub(DefaultStart), time.Minute)
+	h.advance(time.Minute)
+	if !h.open("w")[0].NotBefore.IsZero() {
+		t.Fatal("NotBefore kept after the backoff ended")
+	}
+}

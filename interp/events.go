@@ -448,6 +448,7 @@ func (e *Engine) fireTimer(tm *timer) {
 	case tmJobRetry:
 		e.touch(tm.job.ei)
 		tm.job.retryTimer = nil
+		tm.job.NotBefore = time.Time{}
 		e.jobActivatable(tm.job)
 		return
 	case tmJobTimeout:

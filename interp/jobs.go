@@ -250,7 +250,8 @@ func (e *Engine) FailJob(key uint64, retries int, backoff time.Duration, msg str
 		e.incidentOn(j.ei, JobNoRetries, "job failed with no retries left: "+msg, "", retryJob)
 	case backoff > 0:
 		j.state = jobBackoff
-		j.retryTimer = &timer{purpose: tmJobRetry, due: e.now.Add(backoff), job: j}
+		j.NotBefore = e.now.Add(backoff)
+		j.retryTimer = &timer{purpose: tmJobRetry, due: j.NotBefore, job: j}
 		e.addTimer(j.retryTimer)
 	default:
 		e.jobActivatable(j)

@@ -88,3 +88,32 @@ func (e *Engine) Subscriptions() []Subscription {
 
 // BufferedMessages returns the number of messages buffered for their TTL.
 func (e *Engine) BufferedMessages() int { return e.nbuf }
+
+// InstanceParent returns the instance that called an active instance
+// through a call activity (ok is false for top-level or unknown instances).
+func (e *Engine) InstanceParent(instance uint64) (parent uint64, ok bool) {
+	r := e.insts.get(instance)
+	if r == nil || r.info.caller == nil {
+		return 0, false
+	}
+	return r.info.caller.root.key, true
+}
+
+// SignalSubscription is an open signal subscription of an instance.
+type SignalSubscription struct {
+	Signal    string
+	Instance  uint64
+	ElementID string
+}
+
+// SignalSubscriptions returns the open signal subscriptions of instances
+// (signal start events excluded) in creation order.
+func (e *Engine) SignalSubscriptions() []SignalSubscription {
+	var out []SignalSubscription
+	for _, s := range e.signals {
+		if s.trig.owner != nil {
+			out = append(out, SignalSubscription{Signal: s.name, Instance: s.trig.owner.root.key, ElementID: s.node.ID})
+		}
+	}
+	return out
+}
