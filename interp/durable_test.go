@@ -59,7 +59,7 @@ func TestTimersListing(t *testing.T) {
 }
 
 func TestQueriesParentSignalsBackoff(t *testing.T) {
-	m := defs(`<signal id="sig" name="go"/>`+proc("parent", `<startEvent id="s"/><callActivity id="call"><extensionElements><zeebe:calledElement processId="child"/></extensionElements></callActivity><endEvent id="e"/>`+chain("s", "call", "e"))+
+	m := defs(`<signal id="sig" name="go"/>` + proc("parent", `<startEvent id="s"/><callActivity id="call"><extensionElements><zeebe:calledElement processId="child"/></extensionElements></callActivity><endEvent id="e"/>`+chain("s", "call", "e")) +
 		proc("child", `<startEvent id="cs"/><intermediateCatchEvent id="wait"><signalEventDefinition signalRef="sig"/></intermediateCatchEvent>`+svc("w", "w")+`<endEvent id="ce"/>`+chain("cs", "wait", "w", "ce")))
 	h := newHarness(t, m)
 	k := h.start("parent", nil)
