@@ -203,9 +203,11 @@ func (p *printer) activity(n *Node) {
 	}
 	if j := n.Job; j != nil {
 		p.line("job", kv("type", j.Type), kv("retries", j.Retries))
+		p.depth++
 		for _, h := range j.Headers {
-			p.line("  header", strconv.Quote(h.Key), "=", strconv.Quote(h.Value))
+			p.line("header", strconv.Quote(h.Key), "=", strconv.Quote(h.Value))
 		}
+		p.depth--
 	}
 	if s := n.Script; s != nil {
 		p.line("script", kv("format", s.Format), kv("result", s.ResultVariable), kv("expression", s.Expression))

@@ -41,7 +41,7 @@ func hasStart(nodes []*Node) bool {
 // checkNode runs the checks that apply to the kind of n.
 func (b *builder) checkNode(p *Process, n *Node) {
 	if n.Kind.IsEvent() {
-		b.checkEventDef(p, n)
+		b.checkEventDef(n)
 	}
 	switch n.Kind {
 	case SubProcess, Transaction:
@@ -119,7 +119,7 @@ func (s eventTypes) String() string {
 }
 
 // checkEventDef checks that the event definition of n fits its position.
-func (b *builder) checkEventDef(p *Process, n *Node) {
+func (b *builder) checkEventDef(n *Node) {
 	t := n.EventType()
 	var allowed eventTypes
 	where := n.Kind.String()

@@ -99,7 +99,7 @@ func (l heatLayer) colour(id string) (fill, text string, ok bool) {
 // from 0 to the maximum, nice ticks, and a "no data" swatch when needed.
 func (c *canvas) legend(l heatLayer, x, y float64) {
 	const barW, barH, steps = 240.0, 12.0, 40
-	c.printf(`<g class="legend">`+"\n")
+	c.printf(`<g class="legend">` + "\n")
 	c.printf(`<text x="%s" y="%s" font-weight="bold">%s</text>`+"\n", num(x), num(y+4), esc(l.o.Name))
 	by := y + 10
 	for i := range steps {

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/bpmnrun/bpmnrun/bpmn"
 )
@@ -43,23 +44,24 @@ import (
 // between them.
 
 const (
-	taskW, taskH  = 100.0, 80.0
-	eventD        = 36.0
-	gatewayD      = 50.0
-	colGap        = 56.0 // between layers
-	rowGap        = 30.0 // between footprints in a layer
-	dummyGap      = 14.0 // between a dummy and its neighbours in a layer
-	subPadX       = 20.0 // inside expanded subprocesses
-	subPadTop     = 30.0
-	subPadBottom  = 20.0
-	poolBand      = 30.0 // the name band of a pool
-	poolPad       = 30.0
-	labelW        = 90.0 // width of external labels
-	boundarySlot  = 44.0 // room for one boundary event on an activity's bottom edge
-	orderSweeps   = 8
-	loopChannel   = 16.0 // distance between loops under the graph
-	eventSubGap   = 40.0
-	blockStackGap = 40.0
+	taskW, taskH   = 100.0, 80.0
+	eventD         = 36.0
+	gatewayD       = 50.0
+	colGap         = 56.0 // between layers
+	rowGap         = 30.0 // between footprints in a layer
+	dummyGap       = 14.0 // between a dummy and its neighbours in a layer
+	subPadX        = 20.0 // inside expanded subprocesses
+	subPadTop      = 30.0
+	subPadBottom   = 20.0
+	poolBand       = 30.0 // the name band of a pool
+	poolPad        = 30.0
+	labelW         = 90.0 // width of external labels
+	gatewayLabelDX = 8.0  // a gateway's label starts this far right of its centre
+	boundarySlot   = 44.0 // room for one boundary event on an activity's bottom edge
+	orderSweeps    = 8
+	loopChannel    = 16.0 // distance between loops under the graph
+	eventSubGap    = 40.0
+	blockStackGap  = 40.0
 )
 
 // layoutScene lays out every process of defs (see the comment above).
@@ -118,7 +120,8 @@ func layoutScene(defs *bpmn.Definitions) *scene {
 }
 
 // messageFlows routes the message flows of defs between the shapes laid
-// out: down (or up) from the source, across, and into the target.
+// out: down (or up) from the source, across, and into the target. A node
+// with several message flows spreads them over its width.
 func (sc *scene) messageFlows(defs *bpmn.Definitions) {
 	byID := map[string]*shape{}
 	for _, s := range sc.shapes {
@@ -126,26 +129,46 @@ func (sc *scene) messageFlows(defs *bpmn.Definitions) {
 			byID[s.id] = s
 		}
 	}
+	var flows []*bpmn.MessageFlow
+	ends := map[*shape]int{} // message flows per node shape
 	for _, c := range defs.Collaborations {
 		for _, mf := range c.MessageFlows {
-			s, t := byID[mf.SourceRef], byID[mf.TargetRef]
-			if s == nil || t == nil {
-				continue
+			if s, t := byID[mf.SourceRef], byID[mf.TargetRef]; s != nil && t != nil {
+				flows = append(flows, mf)
+				ends[s]++
+				ends[t]++
 			}
-			sx, tx := s.b.X+s.b.Width/2, t.b.X+t.b.Width/2
-			if s.kind == participant {
-				sx = tx
-			} else if t.kind == participant {
-				tx = sx
-			}
-			sy, ty := s.b.Y+s.b.Height, t.b.Y
-			if t.b.Y < s.b.Y {
-				sy, ty = s.b.Y, t.b.Y+t.b.Height
-			}
-			mid := (sy + ty) / 2
-			pts := []bpmn.Point{{X: sx, Y: sy}, {X: sx, Y: mid}, {X: tx, Y: mid}, {X: tx, Y: ty}}
-			sc.edges = append(sc.edges, &edge{id: mf.ID, kind: messageFlow, name: mf.Name, pts: simplify(pts)})
 		}
+	}
+	used := map[*shape]int{}
+	attach := func(s *shape) float64 {
+		used[s]++
+		return s.b.X + s.b.Width*float64(used[s])/float64(ends[s]+1)
+	}
+	for k, mf := range flows {
+		s, t := byID[mf.SourceRef], byID[mf.TargetRef]
+		var sx, tx float64
+		switch {
+		case s.kind == participant && t.kind == participant:
+			sx = s.b.X + s.b.Width/2
+			tx = sx
+		case s.kind == participant:
+			tx = attach(t)
+			sx = tx
+		case t.kind == participant:
+			sx = attach(s)
+			tx = sx
+		default:
+			sx, tx = attach(s), attach(t)
+		}
+		sy, ty := s.b.Y+s.b.Height, t.b.Y
+		if t.b.Y < s.b.Y {
+			sy, ty = s.b.Y, t.b.Y+t.b.Height
+		}
+		// flows between the same pools cross the gap at different heights
+		mid := (sy+ty)/2 + float64(k%5-2)*5
+		pts := []bpmn.Point{{X: sx, Y: sy}, {X: sx, Y: mid}, {X: tx, Y: mid}, {X: tx, Y: ty}}
+		sc.edges = append(sc.edges, &edge{id: mf.ID, kind: messageFlow, name: mf.Name, pts: simplify(pts)})
 	}
 }
 
@@ -205,7 +228,7 @@ type vertex struct {
 	doc        int        // document order in the scope
 	w, h       float64    // the shape
 	up, down   float64    // footprint above and below the centre
-	fw         float64    // footprint width
+	lx, rx     float64    // footprint left and right of the centre
 	inner      *block     // children of an expanded subprocess
 	boundaries []*bpmn.Node
 	in, out    []*ledge
@@ -298,21 +321,47 @@ func (g *graph) size(v *vertex) {
 	}
 	k := len(v.boundaries)
 	v.w = max(v.w, boundarySlot*float64(k)+12)
-	v.fw, v.up, v.down = v.w, v.h/2, v.h/2
-	if !n.Kind.IsActivity() && n.Name != "" {
+	for _, b := range v.boundaries {
+		v.w = max(v.w, float64(k)*(longestWord(b.Name)+8))
+	}
+	v.lx, v.rx, v.up, v.down = v.w/2, v.w/2, v.h/2, v.h/2
+	switch {
+	case n.Name == "" || n.Kind.IsActivity():
+	case n.Kind.IsGateway():
+		// a flag at the upper left, clear of the flows leaving through the
+		// top and bottom corners and turning right
 		lines := wrap(n.Name, labelW)
-		v.fw = max(v.fw, widest(lines))
+		v.up += 4 + lineH*float64(len(lines))
+		v.lx = max(v.lx, gatewayLabelDX+widest(lines))
+	default:
+		lines := wrap(n.Name, labelW)
+		v.lx, v.rx = max(v.lx, widest(lines)/2), max(v.rx, widest(lines)/2)
 		v.down += 4 + lineH*float64(len(lines))
 	}
 	if k > 0 {
 		lh := 0.0
 		for _, b := range v.boundaries {
 			if b.Name != "" {
-				lh = max(lh, 4+lineH*float64(len(wrap(b.Name, v.w/float64(k)-4))))
+				lh = max(lh, 2+lineH*float64(len(wrap(b.Name, boundaryLabelW(v.w, k)))))
 			}
 		}
 		v.down += eventD/2 + lh
+		v.rx = max(v.rx, v.w/2+v.w/float64(2*k))
 	}
+}
+
+// boundaryLabelW is the width of the labels of k boundary events on an
+// activity w wide: they start right of the event's centre and must end
+// before the next event's outgoing flow.
+func boundaryLabelW(w float64, k int) float64 { return w/float64(k) - 8 }
+
+// longestWord returns the estimated width of the longest word of s.
+func longestWord(s string) float64 {
+	w := 0.0
+	for _, f := range strings.Fields(s) {
+		w = max(w, textWidth(f))
+	}
+	return w
 }
 
 // isExpandable reports whether n is a subprocess drawn with its children.
@@ -543,18 +592,20 @@ func (g *graph) positions() [][]*vertex {
 	return out
 }
 
-// placeX puts each layer in a column as wide as its widest footprint.
+// placeX puts each layer in a column as wide as its widest footprint,
+// the vertices centred on one line.
 func (g *graph) placeX() {
 	g.colX = make([]float64, len(g.layers))
 	g.colW = make([]float64, len(g.layers))
 	x := 0.0
 	for l, layer := range g.layers {
+		left, right := 0.0, 0.0
 		for _, v := range layer {
-			g.colW[l] = max(g.colW[l], v.fw)
+			left, right = max(left, v.lx), max(right, v.rx)
 		}
-		g.colX[l] = x
+		g.colX[l], g.colW[l] = x, left+right
 		for _, v := range layer {
-			v.x = x + g.colW[l]/2
+			v.x = x + left
 		}
 		x += g.colW[l] + colGap
 	}
@@ -572,14 +623,19 @@ func (g *graph) placeY() {
 			v.y = y
 		}
 	}
-	for pass := range 6 {
+	for pass := range 5 {
 		fromLeft := pass%2 == 0
 		for i := range g.layers {
 			l := i
 			if !fromLeft {
 				l = len(g.layers) - 1 - i
 			}
-			g.alignLayer(g.layers[l], fromLeft, pass == 5)
+			g.alignLayer(g.layers[l], fromLeft)
+		}
+	}
+	for _, l := range g.layers {
+		for _, v := range l {
+			v.y = math.Round(v.y)
 		}
 	}
 }
@@ -595,94 +651,134 @@ func sep(a, b *vertex) float64 {
 }
 
 // alignLayer moves the vertices of layer as close as the spacing allows to
-// the mean height of their neighbours on the left (fromLeft) or on the
-// right; with both, of all neighbours.
-func (g *graph) alignLayer(layer []*vertex, fromLeft, both bool) {
+// the median height of their neighbours on the left (fromLeft) or on the
+// right; the median keeps chains straight where the mean would drift.
+// Only a vertex's strongest pulls count, and vertices pulled harder weigh
+// more when they compete for room: the main flow stays straight, and what
+// hangs off boundary events moves aside.
+func (g *graph) alignLayer(layer []*vertex, fromLeft bool) {
 	want := make([]float64, len(layer))
+	weight := make([]float64, len(layer))
 	for i, v := range layer {
-		sum, n := 0.0, 0.0
-		for _, w := range neighbours(v, fromLeft || both, !fromLeft || both) {
-			sum += w.y
-			n++
+		want[i], weight[i] = v.y, 0.5
+		ps := pulls(v, fromLeft)
+		if len(ps) == 0 {
+			continue
 		}
-		want[i] = v.y
-		if n > 0 {
-			want[i] = sum / n
+		top := slices.MaxFunc(ps, func(a, b pull) int { return cmp.Compare(a.strength, b.strength) }).strength
+		var ys []float64
+		for _, p := range ps {
+			if p.strength == top {
+				ys = append(ys, p.y)
+			}
 		}
+		slices.Sort(ys)
+		want[i], weight[i] = (ys[(len(ys)-1)/2]+ys[len(ys)/2])/2, top
 	}
 	seps := make([]float64, len(layer))
 	for i := 1; i < len(layer); i++ {
 		seps[i] = sep(layer[i-1], layer[i])
 	}
-	for i, y := range isotonic(want, seps) {
+	for i, y := range isotonic(want, weight, seps) {
 		layer[i].y = y
 	}
 }
 
-// neighbours returns the vertices adjacent to v in the previous layer
-// (left) and the next (right), following edge chains through dummies.
-func neighbours(v *vertex, left, right bool) []*vertex {
-	var out []*vertex
-	if v.dummy() {
+// clearBetween reports whether no other node of v's layer lies between
+// v's centre and height y, so that a flow may leave or enter v vertically.
+func (g *graph) clearBetween(v *vertex, y float64) bool {
+	lo, hi := min(v.y, y), max(v.y, y)
+	for _, u := range g.layers[v.layer] {
+		if u != v && !u.dummy() && u.y+u.down > lo && u.y-u.up < hi {
+			return false
+		}
+	}
+	return true
+}
+
+// pull is where a neighbour wants a vertex, and how hard.
+type pull struct {
+	y        float64
+	strength float64
+}
+
+const (
+	pullSide  = 1.0    // along a flow from a boundary event, or an association
+	pullLong  = 30.0   // along a flow through dummies
+	pullChain = 1000.0 // along a flow between adjacent nodes
+)
+
+// pulls returns the pulls on v from its neighbours in the previous layer
+// (left) or in the next, following edge chains through dummies. What hangs
+// off a boundary event is pulled under its activity.
+func pulls(v *vertex, left bool) []pull {
+	var out []pull
+	add := func(e *ledge, i int) {
+		j := i + 1
 		if left {
-			out = append(out, v.de.chain[v.di-1])
+			j = i - 1
 		}
-		if right {
-			out = append(out, v.de.chain[v.di+1])
+		if j < 0 || j >= len(e.chain) {
+			return
 		}
+		w := e.chain[j]
+		p := pull{y: w.y, strength: pullChain}
+		if v.dummy() || w.dummy() {
+			p.strength = pullLong
+		}
+		if e.boundary != nil || e.kind == association {
+			p.strength = pullSide
+			if j == 0 {
+				p.y = w.y + w.h/2 + eventD
+			}
+		}
+		out = append(out, p)
+	}
+	if v.dummy() {
+		add(v.de, v.di)
 		return out
 	}
-	scan := func(es []*ledge) {
+	for _, es := range [][]*ledge{v.in, v.out} {
 		for _, e := range es {
 			if e.back {
 				continue
 			}
-			for i, c := range e.chain {
-				if c != v {
-					continue
-				}
-				if left && i > 0 {
-					out = append(out, e.chain[i-1])
-				}
-				if right && i+1 < len(e.chain) {
-					out = append(out, e.chain[i+1])
-				}
+			if i := slices.Index(e.chain, v); i >= 0 {
+				add(e, i)
 			}
 		}
 	}
-	scan(v.in)
-	scan(v.out)
 	return out
 }
 
-// isotonic returns the positions y closest (least squares) to want such
-// that y[i] - y[i-1] >= seps[i]: pool adjacent violators on want minus the
-// cumulated spacing.
-func isotonic(want, seps []float64) []float64 {
+// isotonic returns the positions y closest to want (least squares,
+// weighted) such that y[i] - y[i-1] >= seps[i]: pool adjacent violators
+// on want minus the cumulated spacing.
+func isotonic(want, weight, seps []float64) []float64 {
 	n := len(want)
 	off := make([]float64, n)
 	for i := 1; i < n; i++ {
 		off[i] = off[i-1] + seps[i]
 	}
 	type pool struct {
-		sum   float64
-		count int
+		sum, w float64
+		count  int
 	}
 	var pools []pool
 	for i := range n {
-		pools = append(pools, pool{want[i] - off[i], 1})
+		pools = append(pools, pool{(want[i] - off[i]) * weight[i], weight[i], 1})
 		for len(pools) > 1 {
 			a, b := pools[len(pools)-2], pools[len(pools)-1]
-			if a.sum/float64(a.count) <= b.sum/float64(b.count) {
+			if a.sum/a.w <= b.sum/b.w {
 				break
 			}
-			pools = append(pools[:len(pools)-2], pool{a.sum + b.sum, a.count + b.count})
+			pools = append(pools[:len(pools)-2], pool{a.sum + b.sum, a.w + b.w, a.count + b.count})
 		}
 	}
 	out := make([]float64, 0, n)
 	for _, p := range pools {
 		for range p.count {
-			out = append(out, p.sum/float64(p.count)+off[len(out)])
+			out = append(out, p.sum/p.w+off[len(out)])
 		}
 	}
 	return out
@@ -693,9 +789,15 @@ func isotonic(want, seps []float64) []float64 {
 func (g *graph) emitShapes(blk *block) {
 	for _, v := range g.verts {
 		n := v.node
-		s := &shape{id: n.ID, kind: flowNode, node: n, name: n.Name, depth: g.depth,
+		s := &shape{id: n.ID, kind: flowNode, node: n, name: n.Name, depth: g.depth, exact: true,
 			b: bpmn.Bounds{X: v.x - v.w/2, Y: v.y - v.h/2, Width: v.w, Height: v.h}}
-		if !n.Kind.IsActivity() && n.Name != "" {
+		switch {
+		case n.Name == "" || n.Kind.IsActivity():
+		case n.Kind.IsGateway():
+			lines := wrap(n.Name, labelW)
+			lw, lh := widest(lines), lineH*float64(len(lines))
+			s.label = &bpmn.Bounds{X: v.x - gatewayLabelDX - lw, Y: s.b.Y - 4 - lh, Width: lw, Height: lh}
+		default:
 			s.label = labelBelow(s.b, n.Name, labelW)
 		}
 		blk.shapes = append(blk.shapes, s)
@@ -709,10 +811,11 @@ func (g *graph) emitShapes(blk *block) {
 		k := float64(len(v.boundaries))
 		for i, b := range v.boundaries {
 			cx := s.b.X + v.w*(2*float64(i)+1)/(2*k)
-			bs := &shape{id: b.ID, kind: flowNode, node: b, name: b.Name, depth: g.depth,
+			bs := &shape{id: b.ID, kind: flowNode, node: b, name: b.Name, depth: g.depth, exact: true,
 				b: bpmn.Bounds{X: cx - eventD/2, Y: s.b.Y + v.h - eventD/2, Width: eventD, Height: eventD}}
 			if b.Name != "" {
-				bs.label = labelBelow(bs.b, b.Name, v.w/k-4)
+				lines := wrap(b.Name, boundaryLabelW(v.w, len(v.boundaries)))
+				bs.label = &bpmn.Bounds{X: cx + 4, Y: bs.b.Y + eventD + 2, Width: widest(lines), Height: lineH * float64(len(lines))}
 			}
 			blk.shapes = append(blk.shapes, bs)
 			g.shapes[b] = bs
@@ -752,14 +855,14 @@ func (g *graph) routeForward(e *ledge) []bpmn.Point {
 		bs := g.shapes[e.boundary]
 		bx, by := bs.b.X+bs.b.Width/2, bs.b.Y+bs.b.Height
 		pts = append(pts, bpmn.Point{X: bx, Y: by})
-		if next.y > by+4 {
+		if next.y > by+4 && g.clearBetween(e.from, next.y) {
 			pts = append(pts, bpmn.Point{X: bx, Y: next.y})
 		} else {
 			below := by + 10
 			gx := g.colX[next.layer] - colGap/2
 			pts = append(pts, bpmn.Point{X: bx, Y: below}, bpmn.Point{X: gx, Y: below}, bpmn.Point{X: gx, Y: next.y})
 		}
-	case isGatewayV(e.from) && math.Abs(next.y-e.from.y) > 1:
+	case isGatewayV(e.from) && math.Abs(next.y-e.from.y) > e.from.h/2+10 && g.clearBetween(e.from, next.y):
 		dir := math.Copysign(1, next.y-e.from.y)
 		pts = append(pts, bpmn.Point{X: e.from.x, Y: e.from.y + dir*e.from.h/2}, bpmn.Point{X: e.from.x, Y: next.y})
 	default:
@@ -781,7 +884,9 @@ func (g *graph) routeForward(e *ledge) []bpmn.Point {
 		left := b.x - b.w/2
 		switch {
 		case math.Abs(last.Y-b.y) < 0.5:
-		case isGatewayV(b) && i == len(e.chain)-1 && !(i == 1 && isGatewayV(a) && e.boundary == nil):
+		case isGatewayV(b) && i == len(e.chain)-1 && len(pts) == 1 && g.clearBetween(b, last.Y) &&
+			(last.Y > b.y+b.h/2+10 || last.Y < b.y-b.up-2):
+			// into a joining gateway from below, or from above its label
 			// into a joining gateway from above or below
 			dir := math.Copysign(1, last.Y-b.y)
 			return append(pts, bpmn.Point{X: b.x, Y: last.Y}, bpmn.Point{X: b.x, Y: b.y + dir*b.h/2})
@@ -813,6 +918,9 @@ func (g *graph) routeLoop(e *ledge, k int) []bpmn.Point {
 		bs := g.shapes[e.boundary]
 		bx := bs.b.X + bs.b.Width/2
 		pts = append(pts, bpmn.Point{X: bx, Y: bs.b.Y + bs.b.Height}, bpmn.Point{X: bx, Y: channel})
+	} else if !e.from.node.Kind.IsActivity() && g.clearBetween(e.from, channel) {
+		// events and gateways: straight down from the bottom
+		pts = append(pts, bpmn.Point{X: e.from.x, Y: e.from.y + e.from.h/2}, bpmn.Point{X: e.from.x, Y: channel})
 	} else {
 		rx := g.colX[e.from.layer] + g.colW[e.from.layer] + 12 + 4*float64(k%4)
 		pts = append(pts, bpmn.Point{X: e.from.x + e.from.w/2, Y: e.from.y}, bpmn.Point{X: rx, Y: e.from.y}, bpmn.Point{X: rx, Y: channel})

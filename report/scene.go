@@ -34,6 +34,7 @@ type shape struct {
 	name     string
 	b        bpmn.Bounds
 	label    *bpmn.Bounds // label bounds from DI or layout, nil: default placement
+	exact    bool         // label bounds computed by the layout (see canvas.label)
 	expanded bool         // subprocesses drawn with their children
 	depth    int          // nesting depth, for paint order
 }
@@ -154,8 +155,9 @@ func classifyUnknown(all, unknown []*shape) {
 }
 
 // sortShapes orders shapes for painting: pools, lanes, artifacts, then flow
-// nodes outside in (a subprocess before its children, an activity before
-// its boundary events); document order otherwise.
+// nodes outside in: by nesting depth, and at one depth expanded activities
+// (which may be drawn around nodes of another process) before other nodes,
+// and boundary events last; document order otherwise.
 func (sc *scene) sortShapes() {
 	rank := func(s *shape) int {
 		switch s.kind {
@@ -166,8 +168,12 @@ func (sc *scene) sortShapes() {
 		case artifact:
 			return 2
 		}
-		r := 3 + 2*s.depth
-		if s.node.Kind == bpmn.BoundaryEvent {
+		r := 3 + 3*s.depth
+		switch {
+		case s.expanded:
+		case s.node.Kind == bpmn.BoundaryEvent:
+			r += 2
+		default:
 			r++
 		}
 		return r

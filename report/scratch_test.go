@@ -3,16 +3,19 @@ package report
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/bpmnrun/bpmnrun/bpmn"
 )
 
 func TestScratchRender(t *testing.T) {
-	for _, f := range []string{"../models/order/order.bpmn", "../models/trip/trip.bpmn", "../models/fulfilment/fulfilment.bpmn", "../models/sim/mm1.bpmn"} {
+	files := strings.Fields(os.Getenv("SCRATCH"))
+	for _, f := range files {
 		defs, err := bpmn.ParseFile(f)
 		if err != nil {
-			t.Fatal(err)
+			t.Log(err)
+			continue
 		}
 		for _, auto := range []bool{false, true} {
 			name := filepath.Base(f)

@@ -672,13 +672,19 @@ func (c *canvas) shapeLabel(s *shape) {
 	if l == nil {
 		return
 	}
-	c.label(s.id, s.name, *l)
+	c.label(s.id, s.name, *l, s.exact)
 }
 
-// label writes name wrapped into bounds l (a little wider when the DI
-// bounds are tight), centred on it, with a white halo.
-func (c *canvas) label(id, name string, l bpmn.Bounds) {
-	lines := wrap(name, max(l.Width*1.3, 40))
+// label writes name wrapped into bounds l, centred on it, with a white
+// halo. Bounds from DI are often tight to the text of another font: unless
+// exact (bounds computed here from the same wrap), lines may be a little
+// wider.
+func (c *canvas) label(id, name string, l bpmn.Bounds, exact bool) {
+	width := l.Width + 0.5
+	if !exact {
+		width = max(l.Width*1.3, 40)
+	}
+	lines := wrap(name, width)
 	top := l.Y + l.Height/2 - lineH*float64(len(lines))/2 + fontSize - 1
 	c.printf(`<g data-label-for="%s">`, esc(id))
 	c.textBlock(lines, l.X+l.Width/2, top, "middle", `fill="#000"`, true)
@@ -686,8 +692,9 @@ func (c *canvas) label(id, name string, l bpmn.Bounds) {
 }
 
 // edgeLabelBounds returns where the name of e goes: its DI label bounds,
-// else centred on the first long enough segment (above a horizontal one,
-// right of a vertical one).
+// else centred on the first long enough segment (see labelSegment), above
+// it when horizontal, right of it when vertical. The flag is false when
+// the bounds come from DI.
 func edgeLabelBounds(e *edge) (*bpmn.Bounds, bool) {
 	if e.name == "" {
 		return nil, false
@@ -697,14 +704,7 @@ func edgeLabelBounds(e *edge) (*bpmn.Bounds, bool) {
 	}
 	lines := wrap(e.name, labelW)
 	w, h := widest(lines), lineH*float64(len(lines))
-	seg := 0
-	for i := 1; i < len(e.pts); i++ {
-		a, b := e.pts[i-1], e.pts[i]
-		if math.Hypot(b.X-a.X, b.Y-a.Y) >= 30 {
-			seg = i - 1
-			break
-		}
-	}
+	seg := labelSegment(e.pts)
 	a, b := e.pts[seg], e.pts[seg+1]
 	mx, my := (a.X+b.X)/2, (a.Y+b.Y)/2
 	if math.Abs(b.X-a.X) >= math.Abs(b.Y-a.Y) {
@@ -714,9 +714,27 @@ func edgeLabelBounds(e *edge) (*bpmn.Bounds, bool) {
 }
 
 func (c *canvas) edgeLabel(e *edge) {
-	l, _ := edgeLabelBounds(e)
+	l, di := edgeLabelBounds(e)
 	if l == nil {
 		return
 	}
-	c.label(e.id, e.name, *l)
+	c.label(e.id, e.name, *l, !di)
+}
+
+// labelSegment returns the index of the segment of pts that carries the
+// flow's name: the first horizontal one at least 30 long, else the first
+// at least 30 long, else the first.
+func labelSegment(pts []bpmn.Point) int {
+	long := func(i int) bool { return math.Hypot(pts[i+1].X-pts[i].X, pts[i+1].Y-pts[i].Y) >= 30 }
+	for i := 0; i+1 < len(pts); i++ {
+		if long(i) && math.Abs(pts[i+1].Y-pts[i].Y) < 0.5 {
+			return i
+		}
+	}
+	for i := 0; i+1 < len(pts); i++ {
+		if long(i) {
+			return i
+		}
+	}
+	return 0
 }

@@ -112,9 +112,10 @@ type Message struct {
 	After string
 	Delay Dist
 	Loss  float64 // probability that the message is never sent
-	// CorrelationKeyVar names the instance variable whose value is the
-	// correlation key; "" takes the key of the instance's open
-	// subscription for the message at publication time.
+	// CorrelationKeyVar names the instance variable whose value (when the
+	// answer is scheduled) is the correlation key; "" takes the key of the
+	// instance's open subscription to the message, when the answer is
+	// scheduled or, if none is open then, when it is published.
 	CorrelationKeyVar string
 	TTL               float64 // seconds the engine buffers it; < 0 = engine default
 	Variables         []Variable

@@ -45,10 +45,15 @@ type replication struct {
 	jobs     map[uint64]*jobRec
 	free     []*jobRec
 
-	flags    map[uint64]uint8    // per instance, set from the trace
-	cases    map[uint64]*caseRec // per instance, when cost or a log needs it
-	toCancel []uint64
-	opened   []opened // subscriptions opened during the current input
+	flags map[uint64]uint8 // per instance, set from the trace
+	ours  map[uint64]bool  // instances started by arrivals, when others can start (Model.foreign)
+	// idleTimers counts engine timers fired since the last own event or
+	// ended instance (see maxIdleTimers)
+	idleTimers int
+	starting   bool                // inside Engine.Start for an arrival
+	cases      map[uint64]*caseRec // per instance, when cost or a log needs it
+	toCancel   []uint64
+	opened     []opened // subscriptions opened during the current input
 
 	// statistics
 	cycle     Stat
@@ -275,6 +280,9 @@ func newReplication(ctx context.Context, m *Model, rep int, log *eventLog) (*rep
 	for i, g := range m.gateways {
 		r.gateways = append(r.gateways, &gwRT{info: g, u: newUniform(stream(p.Seed, rep, fmt.Sprintf("branch:%d:%s", i, g.node.ID)))})
 	}
+	if m.foreign {
+		r.ours = map[uint64]bool{}
+	}
 	if r.needCases() {
 		r.cases = map[uint64]*caseRec{}
 	}
@@ -313,6 +321,11 @@ func (r *replication) schedule(at int64, e event) {
 	r.events.push(e)
 }
 
+// maxIdleTimers bounds the engine timers that may fire after the last
+// arrival without an own event or an ended instance in between; past it
+// the run ends and the remaining instances count as active at the end.
+const maxIdleTimers = 100000
+
 // run is the event loop. The next event is the earlier of the simulator's
 // own next event and the engine's next due timer; at equal times the
 // engine's timers fire first (AdvanceTo fires everything due at or before
@@ -348,10 +361,18 @@ func (r *replication) run() error {
 		if next >= r.warm && !r.measuring {
 			r.endWarmUp(r.warm) // a warm-up by time ends between events
 		}
+		// Only engine timers left after the last arrival, and they move
+		// nothing of ours: the remaining instances are stuck behind
+		// endlessly repeating timers.
+		if due <= own && r.arrivalsDone && len(r.events) == 0 && r.idleTimers > maxIdleTimers {
+			break
+		}
 		r.now = next
 		if due <= own {
+			r.idleTimers++
 			r.engineErr(r.eng.AdvanceTo(r.at(due)))
 		} else {
+			r.idleTimers = 0
 			ev := r.events.pop()
 			r.engineErr(r.eng.AdvanceTo(r.at(ev.at)))
 			r.handle(ev)
@@ -433,8 +454,15 @@ func (r *replication) arrive() {
 	if r.now >= r.warm {
 		r.measured++
 	}
+	r.starting = true
 	key, err := r.eng.Start(r.m.proc.ID, vars)
+	r.starting = false
 	r.engineErr(err)
+	if r.ours != nil {
+		if _, alive := r.eng.InstanceProcess(key); alive {
+			r.ours[key] = true
+		}
+	}
 	if r.cases != nil {
 		if _, alive := r.eng.InstanceProcess(key); alive {
 			r.caseOf(key).no = r.started
@@ -784,7 +812,15 @@ func (r *replication) InstanceEnded(end interp.InstanceEnd) {
 	if end.Parent != 0 {
 		return
 	}
+	if r.ours != nil {
+		own := r.ours[end.Instance] || (r.starting && end.ProcessID == r.m.proc.ID && end.StartedAt.Equal(r.at(r.now)))
+		if !own {
+			return // started by a timer, message or signal start event
+		}
+		delete(r.ours, end.Instance)
+	}
 	r.active--
+	r.idleTimers = 0
 	r.wip.set(r.now, r.warm, r.active)
 	flags := r.flags[end.Instance]
 	if flags != 0 {

@@ -416,3 +416,18 @@ tasks:
 		t.Errorf("ended %v active %v cleanups %v\n%s", r.Ended.Value, r.ActiveAtEnd.Value, activity(t, r, "cleanup").Attempts.Value, textReport(t, r))
 	}
 }
+
+func TestStuckBehindEndlessTimers(t *testing.T) {
+	// Every case waits for a message that never comes, while a
+	// non-interrupting reminder fires every minute forever: the run must
+	// still end, with the cases active at the end.
+	model := bpmnDoc("stuck", `<startEvent id="s"/><receiveTask id="wait" messageRef="m"/>
+<boundaryEvent id="remind" attachedToRef="wait" cancelActivity="false"><timerEventDefinition><timeCycle>R/PT1M</timeCycle></timerEventDefinition></boundaryEvent>
+<endEvent id="e"/><endEvent id="reminded"/>
+<sequenceFlow id="f1" sourceRef="s" targetRef="wait"/><sequenceFlow id="f2" sourceRef="wait" targetRef="e"/>
+<sequenceFlow id="f3" sourceRef="remind" targetRef="reminded"/>`, `<message id="m" name="never"/>`)
+	r := simulate(t, model, "cases: 3\narrival: {rate: 1/min}\n")
+	if r.ActiveAtEnd.Value != 3 || r.Ended.Value != 0 {
+		t.Errorf("active %v ended %v, want 3 and 0", r.ActiveAtEnd.Value, r.Ended.Value)
+	}
+}
