@@ -30,6 +30,11 @@ type Options struct {
 	// probabilities uses it). Returning nil falls back to the conditions.
 	// An exclusive gateway takes the first returned flow.
 	Branch func(instance uint64, gateway *bpmn.Node) []*bpmn.SequenceFlow
+	// TaskJobs, when non-nil, makes the plain tasks and manual tasks for
+	// which it returns true create jobs (type = element id) instead of
+	// passing through: a simulator gives them durations and resources
+	// (BIMP/QBP and Prosimos models are made of plain tasks).
+	TaskJobs func(task *bpmn.Node) bool
 	// TrackTouched makes the engine record which instances each input
 	// changed, for Touched (a durable store persists just those).
 	TrackTouched bool

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bpmnrun/bpmnrun/bpmn"
 )
 
 var seq3 = defs(proc("seq3", `<startEvent id="s"/>`+svc("a", "a")+svc("b", "b")+svc("c", "c")+`<endEvent id="e"/>`+chain("s", "a", "b", "c", "e")))
@@ -453,4 +455,17 @@ func TestMessageStartSingleInstanceReleased(t *testing.T) {
 	h.mustEnd(r.Started[0], Completed, "e")
 	r2 := h.publish("go", "k", nil, 0)
 	eq(t, "started after the first ended", len(r2.Started), 1)
+}
+
+func TestTaskJobsOption(t *testing.T) {
+	m := defs(proc("p", `<startEvent id="s"/><task id="t1"/><manualTask id="t2"/><endEvent id="e"/>`+chain("s", "t1", "t2", "e")))
+	h := newHarness(t, m)
+	k := h.start("p", nil)
+	h.mustEnd(k, Completed, "e") // plain tasks pass through by default
+	h2 := newHarness(t, m, func(o *Options) { o.TaskJobs = func(n *bpmn.Node) bool { return n.ID == "t1" } })
+	k2 := h2.start("p", nil)
+	eq(t, "open", h2.openIDs(), []string{"t1"})
+	eq(t, "job type", h2.open("t1")[0].Type, "t1")
+	h2.complete("t1", nil)
+	h2.mustEnd(k2, Completed, "e")
 }

@@ -280,6 +280,10 @@ var jobKinds = [...]bool{
 }
 
 func (c *compiler) job(cn *cnode, n *bpmn.Node) {
+	if n.Kind == bpmn.Task || n.Kind == bpmn.ManualTask { // jobs only with Options.TaskJobs
+		cn.jobType, cn.retries = n.ID, DefaultRetries
+		return
+	}
 	isJob := int(n.Kind) < len(jobKinds) && jobKinds[n.Kind]
 	if n.Kind == bpmn.ScriptTask && n.Script != nil && n.Script.Expression != "" {
 		isJob = false

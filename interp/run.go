@@ -139,7 +139,11 @@ func (e *Engine) activate(w work) {
 	case bpmn.BoundaryEvent:
 		e.passThrough(w, w.vars)
 	case bpmn.Task, bpmn.ManualTask:
-		e.passThrough(w, nil)
+		if e.opts.TaskJobs != nil && e.opts.TaskJobs(n) {
+			e.jobTask(w)
+		} else {
+			e.passThrough(w, nil)
+		}
 	case bpmn.ScriptTask:
 		if e.pp(w).nodes[n.Index].script != nil {
 			e.scriptTask(w)

@@ -64,10 +64,12 @@
 // Finished instances leave nothing behind; the optional event log is
 // written as attempts end.
 //
-// # Stop-gaps
+// # Engine hooks
 //
-// interim.go lists two engine hooks the simulator needs (plain tasks as
-// jobs, a branch-choice callback) and the model adaptations it uses until
-// they exist; because of them NewModel may modify the definitions it is
-// given.
+// The simulator drives the engine through the same API as the live
+// runner, plus two options: interp.Options.TaskJobs makes the plain tasks
+// that have parameters create jobs (they take time and resources), and
+// interp.Options.Branch draws the branch of a gateway that has branch
+// probabilities from the gateway's own random stream, at the moment the
+// token reaches it. The parsed model is never modified.
 package sim

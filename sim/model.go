@@ -19,6 +19,7 @@ type Model struct {
 	proc   *bpmn.Process
 
 	elems    []*elemInfo           // job-creating elements, document order
+	taskJobs map[*bpmn.Node]bool   // plain and manual tasks that become jobs (read-only)
 	byKey    map[elemKey]*elemInfo // by (process id, element id)
 	pools    []Pool
 	messages []*msgInfo
@@ -57,17 +58,14 @@ type gatewayInfo struct {
 	proc      string
 	inclusive bool
 	probs     []float64 // per outgoing flow, document order
-	vars      []string  // the hidden variable(s) its conditions read (interim.go)
 }
 
 // NewModel prepares defs for simulation with p. It checks that every task,
 // pool, message and branch of p exists in the model (all problems at
 // once, as a *ParamsError wrapping ErrModel) and compiles the model.
-//
-// Until the engine has the hooks listed in interim.go, NewModel may adapt
-// defs in place (plain tasks with parameters become job tasks, gateways
-// with branch probabilities get conditions): pass definitions that nobody
-// else uses, freshly parsed.
+// The definitions are not modified: plain tasks with parameters become
+// jobs through interp.Options.TaskJobs, and branch probabilities are drawn
+// through interp.Options.Branch.
 func NewModel(defs *bpmn.Definitions, p *Params) (*Model, error) {
 	ps := &problems{}
 	m := &Model{defs: defs, params: p, byKey: map[elemKey]*elemInfo{}, pools: p.Pools,
@@ -83,7 +81,12 @@ func NewModel(defs *bpmn.Definitions, p *Params) (*Model, error) {
 	if err := ps.err(ErrModel); err != nil {
 		return nil, err
 	}
-	m.adapt() // interim.go
+	m.taskJobs = map[*bpmn.Node]bool{}
+	for _, e := range m.elems {
+		if k := e.node.Kind; k == bpmn.Task || k == bpmn.ManualTask {
+			m.taskJobs[e.node] = true
+		}
+	}
 	prog, err := interp.Compile(defs)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrModel, err)

@@ -7,6 +7,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/bpmnrun/bpmnrun/bpmn"
 	"github.com/bpmnrun/bpmnrun/feel"
 	"github.com/bpmnrun/bpmnrun/interp"
 	"gonum.org/v1/gonum/stat/distuv"
@@ -36,14 +37,15 @@ type replication struct {
 	active       int
 	startVars    []genRT
 
-	pools    []*poolRT
-	elems    []*elemRT
-	byKey    map[elemKey]*elemRT
-	lastEl   *elemRT // the element of the last job created (a one-entry cache)
-	msgs     []*msgRT
-	gateways []*gwRT
-	jobs     map[uint64]*jobRec
-	free     []*jobRec
+	pools     []*poolRT
+	elems     []*elemRT
+	byKey     map[elemKey]*elemRT
+	lastEl    *elemRT // the element of the last job created (a one-entry cache)
+	msgs      []*msgRT
+	gateways  []*gwRT
+	byGateway map[*bpmn.Node]*gwRT
+	jobs      map[uint64]*jobRec
+	free      []*jobRec
 
 	flags map[uint64]uint8 // per instance, set from the trace
 	ours  map[uint64]bool  // instances started by arrivals, when others can start (Model.foreign)
@@ -231,6 +233,12 @@ func newReplication(ctx context.Context, m *Model, rep int, log *eventLog) (*rep
 		r.start = interp.DefaultStart
 	}
 	opts := interp.Options{Start: r.start, Observer: r}
+	if len(m.taskJobs) > 0 {
+		opts.TaskJobs = func(n *bpmn.Node) bool { return m.taskJobs[n] }
+	}
+	if len(m.gateways) > 0 {
+		opts.Branch = r.branch
+	}
 	if m.trace {
 		opts.Trace = r.trace
 	}
@@ -278,7 +286,12 @@ func newReplication(ctx context.Context, m *Model, rep int, log *eventLog) (*rep
 		r.byKey[elemKey{e.proc, e.node.ID}] = el
 	}
 	for i, g := range m.gateways {
-		r.gateways = append(r.gateways, &gwRT{info: g, u: newUniform(stream(p.Seed, rep, fmt.Sprintf("branch:%d:%s", i, g.node.ID)))})
+		gw := &gwRT{info: g, u: newUniform(stream(p.Seed, rep, fmt.Sprintf("branch:%d:%s", i, g.node.ID)))}
+		r.gateways = append(r.gateways, gw)
+		if r.byGateway == nil {
+			r.byGateway = map[*bpmn.Node]*gwRT{}
+		}
+		r.byGateway[g.node] = gw
 	}
 	if m.foreign {
 		r.ours = map[uint64]bool{}
@@ -442,12 +455,11 @@ func (r *replication) arrive() {
 		r.endWarmUp(r.now)
 	}
 	var vars map[string]any
-	if n := len(r.startVars) + len(r.gateways); n > 0 {
+	if n := len(r.startVars); n > 0 {
 		vars = make(map[string]any, n)
 		for i := range r.startVars {
 			vars[r.startVars[i].name] = r.startVars[i].next()
 		}
-		r.branchVars(vars, r.m.proc.ID)
 	}
 	r.active++
 	r.wip.set(r.now, r.warm, r.active)
@@ -512,48 +524,51 @@ func (r *replication) caseOf(inst uint64) *caseRec {
 	return c
 }
 
-// branchVars adds fresh branch draws for the gateways of process proc
-// (interim.go).
-func (r *replication) branchVars(vars map[string]any, proc string) {
-	for _, g := range r.gateways {
-		if g.info.proc != proc {
-			continue
-		}
-		gi := g.info
-		if !gi.inclusive {
-			u := g.u.Float64()
-			choice := len(gi.probs) - 1
-			for j, p := range gi.probs {
-				if u < p {
-					choice = j
-					break
-				}
-				u -= p
-			}
-			vars[gi.vars[0]] = float64(choice)
-			continue
-		}
-		any := false
+// branch draws the outgoing flow(s) of a gateway that has branch
+// probabilities (interp.Options.Branch), from the gateway's own stream.
+func (r *replication) branch(_ uint64, gw *bpmn.Node) []*bpmn.SequenceFlow {
+	g := r.byGateway[gw]
+	if g == nil {
+		return nil
+	}
+	gi := g.info
+	if !gi.inclusive {
+		u := g.u.Float64()
+		choice := len(gi.probs) - 1
 		for j, p := range gi.probs {
-			on := g.u.Float64() < p
-			vars[gi.vars[j]] = on
-			any = any || on
+			if u < p {
+				choice = j
+				break
+			}
+			u -= p
 		}
-		if !any && gi.node.Default == nil { // take one flow rather than raise an incident
-			u, total := g.u.Float64(), 0.0
-			for _, p := range gi.probs {
-				total += p
-			}
-			u *= total
-			for j, p := range gi.probs {
-				if u < p || j == len(gi.probs)-1 {
-					vars[gi.vars[j]] = true
-					break
-				}
-				u -= p
-			}
+		return gw.Outgoing[choice : choice+1]
+	}
+	var out []*bpmn.SequenceFlow
+	for j, p := range gi.probs {
+		if g.u.Float64() < p {
+			out = append(out, gw.Outgoing[j])
 		}
 	}
+	if len(out) > 0 {
+		return out
+	}
+	if gw.Default != nil {
+		return []*bpmn.SequenceFlow{gw.Default}
+	}
+	// take one flow rather than raise an incident
+	u, total := g.u.Float64(), 0.0
+	for _, p := range gi.probs {
+		total += p
+	}
+	u *= total
+	for j, p := range gi.probs {
+		if u < p || j == len(gi.probs)-1 {
+			return gw.Outgoing[j : j+1]
+		}
+		u -= p
+	}
+	return nil
 }
 
 // ---- jobs and resources ----
@@ -679,12 +694,11 @@ func (r *replication) attemptDone(rec *jobRec) {
 		delete(r.jobs, rec.key)
 		el.completed += r.counted(rec)
 		var vars map[string]any
-		if n := len(el.vars) + len(r.gateways); n > 0 {
+		if n := len(el.vars); n > 0 {
 			vars = make(map[string]any, n)
 			for i := range el.vars {
 				vars[el.vars[i].name] = el.vars[i].next()
 			}
-			r.branchVars(vars, el.info.proc)
 		}
 		key, inst := rec.key, rec.inst
 		r.recycle(rec)
@@ -940,13 +954,10 @@ func (r *replication) publish(pub *publication) {
 		}
 	}
 	var vars map[string]any
-	if n := len(m.vars) + len(r.gateways); n > 0 {
+	if n := len(m.vars); n > 0 {
 		vars = make(map[string]any, n)
 		for i := range m.vars {
 			vars[m.vars[i].name] = m.vars[i].next()
-		}
-		if proc, ok := r.eng.InstanceProcess(pub.inst); ok {
-			r.branchVars(vars, proc)
 		}
 	}
 	ttl := time.Duration(-1)
