@@ -116,7 +116,7 @@ func (c *canvas) legend(l heatLayer, x, y float64) {
 		}
 		tx := x + barW*t/l.max
 		c.printf(`<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#444" stroke-width="1"/>`+"\n", num(tx), num(by+barH), num(tx), num(by+barH+4))
-		c.printf(`<text x="%s" y="%s" text-anchor="middle" font-size="10">%s</text>`+"\n", num(tx), num(by+barH+15), esc(ax.label(t)))
+		c.printf(`<text x="%s" y="%s" text-anchor="middle" font-size="10">%s</text>`+"\n", num(tx), num(by+barH+15), esc(ax.labelUnit(t)))
 	}
 	if l.nodat {
 		nx := x + barW + 24
@@ -131,7 +131,7 @@ func (c *canvas) legend(l heatLayer, x, y float64) {
 func legendSVG(l heatLayer) string {
 	c := &canvas{}
 	c.printf(`<svg xmlns="http://www.w3.org/2000/svg" class="legend-svg" viewBox="0 0 360 48" width="360" height="48" font-family="Arial, Helvetica, sans-serif" font-size="%s">`+"\n", num(fontSize))
-	c.legend(l, 4, 12)
+	c.legend(l, 16, 12)
 	c.WriteString("</svg>\n")
 	return c.String()
 }

@@ -174,6 +174,7 @@ func heatCSS(n int) template.CSS {
 	for i := range n {
 		fmt.Fprintf(&b, "#heat-%d:checked ~ * .heat { fill: var(--h%d, #fff); }\n", i, i)
 		fmt.Fprintf(&b, "#heat-%d:checked ~ * .heat-text { fill: var(--t%d, #000); }\n", i, i)
+		fmt.Fprintf(&b, "#heat-%d:checked ~ * .heat-ink { color: var(--t%d, #222); }\n", i, i)
 		fmt.Fprintf(&b, "#heat-%d:checked ~ .heat-legends .heat-legend-%d { display: block; }\n", i, i)
 		fmt.Fprintf(&b, "#heat-%d:checked ~ .heat-controls .heat-tab-%d { background: #222; color: #fff; border-color: #222; }\n", i, i)
 	}

@@ -39,7 +39,8 @@ func newAxis(lo, hi float64, u Unit, n int) axis {
 	a := axis{unit: u, scale: 1}
 	switch u {
 	case Seconds:
-		d := durationUnitFor(math.Max(math.Abs(lo), math.Abs(hi)))
+		// a unit in which the axis spans at least 1.5: "0 … 48 h", not "0 … 2 d"
+		d := durationUnitFor(math.Max(math.Abs(lo), math.Abs(hi)) / 1.5)
 		a.scale, a.name = d.secs, d.name
 	case Ratio:
 		a.scale, a.name = 0.01, "%"
@@ -50,7 +51,9 @@ func newAxis(lo, hi float64, u Unit, n int) axis {
 	if !(h > l) || math.IsInf(h-l, 0) {
 		h = l + 1
 	}
-	step := niceNum(niceNum(h-l, false)/float64(max(1, n-1)), true)
+	// the smallest nice step giving at most n ticks (Heckbert rounds the
+	// step instead, which may give twice as many)
+	step := niceNum((h-l)/float64(max(1, n-1)), false)
 	gl, gh := math.Floor(l/step)*step, math.Ceil(h/step-1e-9)*step
 	a.lo, a.hi, a.step = gl*a.scale, gh*a.scale, step*a.scale
 	for v := gl; v <= gh+step/2; v += step {
@@ -81,18 +84,28 @@ func niceNum(x float64, round bool) float64 {
 	return nf * math.Pow(10, exp)
 }
 
-// label formats tick v in the axis's display unit, without the unit.
+// label formats tick v in the axis's display unit; the unit itself is in
+// the axis title (see title).
 func (a axis) label(v float64) string {
 	step := a.step / a.scale
 	dec := max(0, int(-math.Floor(math.Log10(step)+1e-9)))
 	s := strconv.FormatFloat(v/a.scale, 'f', dec, 64)
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
 	if s == "-0" {
 		s = "0"
 	}
-	if a.unit == Seconds || a.unit == Ratio {
-		return s + " " + a.name
-	}
 	return s
+}
+
+// labelUnit formats tick v with its unit ("5 min", "20 %"), for axes
+// without a title.
+func (a axis) labelUnit(v float64) string {
+	if a.unit == Seconds || a.unit == Ratio {
+		return a.label(v) + " " + a.name
+	}
+	return a.label(v)
 }
 
 // title returns an axis title with the display unit: "cycle time (min)".

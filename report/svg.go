@@ -53,6 +53,7 @@ const (
 	noData    = "#d9d9d9"
 	legendH   = 56.0
 	haloAttrs = ` stroke="#fff" stroke-width="3" stroke-linejoin="round" paint-order="stroke"`
+	cur       = "currentColor" // markers and icons take the colour of their group (see canvas.inkGroup)
 )
 
 // canvas accumulates SVG markup.
@@ -214,6 +215,23 @@ func (c *canvas) textFill(id string) string {
 	return `fill="#000"`
 }
 
+// inkGroup opens the group of an element's markers and icons, whose
+// colour contrasts with the element's fill (black, or white on dark heat).
+func (c *canvas) inkGroup(id string) {
+	switch {
+	case len(c.heat) == 0 || id == "":
+	case c.css && c.heatVars(id) != "":
+		c.WriteString(`<g class="heat-ink" color="` + ink + `">`)
+		return
+	case !c.css:
+		if _, txt, ok := c.heat[0].colour(id); ok && txt != "#000" {
+			c.WriteString(`<g color="` + txt + `">`)
+			return
+		}
+	}
+	c.WriteString(`<g color="` + ink + `">`)
+}
+
 // heatVars returns "--h0:#...;--t0:#...;" for every layer with a value
 // for id.
 func (c *canvas) heatVars(id string) string {
@@ -328,10 +346,12 @@ func (c *canvas) activity(s *shape) {
 		inner := bpmn.Bounds{X: b.X + 3, Y: b.Y + 3, Width: b.Width - 6, Height: b.Height - 6}
 		c.rect(inner, 7, `fill="none" stroke="`+ink+`" stroke-width="1.5"`)
 	}
+	c.inkGroup(s.id)
 	if !s.expanded {
 		c.taskIcon(n.Kind, b.X+6, b.Y+6)
 	}
 	c.activityMarkers(s)
+	c.WriteString("</g>\n")
 	if s.name == "" {
 		return
 	}
@@ -395,7 +415,7 @@ func (c *canvas) activityMarkers(s *shape) {
 // marker draws one activity marker in the size×size square at (x, y).
 func (c *canvas) marker(m string, x, y, size float64) {
 	p := func(fx, fy float64) string { return num(x+fx*size) + "," + num(y+fy*size) }
-	line := `stroke="` + ink + `" stroke-width="2" fill="none"`
+	line := `stroke="currentColor" stroke-width="2" fill="none"`
 	switch m {
 	case "par":
 		for _, fx := range []float64{0.2, 0.5, 0.8} {
@@ -407,12 +427,12 @@ func (c *canvas) marker(m string, x, y, size float64) {
 		}
 	case "comp":
 		c.printf(`<path d="M%s L%s L%s Z M%s L%s L%s Z" fill="none" stroke="%s" stroke-width="1.2"/>`+"\n",
-			p(0, 0.5), p(0.5, 0.15), p(0.5, 0.85), p(0.5, 0.5), p(1, 0.15), p(1, 0.85), ink)
+			p(0, 0.5), p(0.5, 0.15), p(0.5, 0.85), p(0.5, 0.5), p(1, 0.15), p(1, 0.85), cur)
 	case "plus":
 		c.printf(`<rect x="%s" y="%s" width="%s" height="%s" fill="none" stroke="%s" stroke-width="1.2"/>`+"\n",
-			num(x), num(y), num(size), num(size), ink)
+			num(x), num(y), num(size), num(size), cur)
 		c.printf(`<path d="M%s L%s M%s L%s" stroke="%s" stroke-width="1.5"/>`+"\n",
-			p(0.5, 0.2), p(0.5, 0.8), p(0.2, 0.5), p(0.8, 0.5), ink)
+			p(0.5, 0.2), p(0.5, 0.8), p(0.2, 0.5), p(0.8, 0.5), cur)
 	}
 }
 
@@ -439,7 +459,9 @@ func (c *canvas) event(s *shape) {
 		circle(r-3, 1.5, `fill="none"`)
 	}
 	throw := n.Kind == bpmn.EndEvent || n.Kind == bpmn.IntermediateThrowEvent
+	c.inkGroup(s.id)
 	c.eventMarker(n.EventType(), cx, cy, r/18, throw)
+	c.WriteString("</g>\n")
 }
 
 // eventMarker draws the glyph of an event definition centred at (cx, cy),
@@ -455,28 +477,28 @@ func (c *canvas) eventMarker(t bpmn.EventType, cx, cy, k float64, throw bool) {
 		}
 		return b.String()
 	}
-	style := `fill="none" stroke="` + ink + `" stroke-width="1.5" stroke-linejoin="round"`
+	style := `fill="none" stroke="currentColor" stroke-width="1.5" stroke-linejoin="round"`
 	if throw {
-		style = `fill="` + ink + `" stroke="` + ink + `" stroke-width="1.5" stroke-linejoin="round"`
+		style = `fill="currentColor" stroke="currentColor" stroke-width="1.5" stroke-linejoin="round"`
 	}
 	poly := func(pts ...float64) { c.printf(`<polygon points="%s" %s/>`+"\n", p(pts...), style) }
 	switch t {
 	case bpmn.MessageEvent:
 		poly(-8, -5.5, 8, -5.5, 8, 5.5, -8, 5.5)
-		flap := ink
+		flap := cur
 		if throw {
 			flap = "#fff"
 		}
 		c.printf(`<polyline points="%s" fill="none" stroke="%s" stroke-width="1.2"/>`+"\n", p(-8, -5.5, 0, 1, 8, -5.5), flap)
 	case bpmn.TimerEvent:
-		c.printf(`<circle cx="%s" cy="%s" r="%s" fill="#fff" stroke="%s" stroke-width="1.5"/>`+"\n", num(cx), num(cy), num(10*k), ink)
+		c.printf(`<circle cx="%s" cy="%s" r="%s" fill="#fff" stroke="%s" stroke-width="1.5"/>`+"\n", num(cx), num(cy), num(10*k), cur)
 		var d strings.Builder
 		for i := range 12 {
 			a := float64(i) * math.Pi / 6
 			fmt.Fprintf(&d, "M%s,%s L%s,%s ", num(cx+8*k*math.Cos(a)), num(cy+8*k*math.Sin(a)), num(cx+10*k*math.Cos(a)), num(cy+10*k*math.Sin(a)))
 		}
 		fmt.Fprintf(&d, "M%s L%s L%s", p(0, -7), p(0, 0), p(5, 1))
-		c.printf(`<path d="%s" fill="none" stroke="%s" stroke-width="1.2"/>`+"\n", strings.TrimSpace(d.String()), ink)
+		c.printf(`<path d="%s" fill="none" stroke="%s" stroke-width="1.2"/>`+"\n", strings.TrimSpace(d.String()), cur)
 	case bpmn.ErrorEvent:
 		poly(-8, 8, -3, -7, 2, 1, 7, -8, 3, 7, -2, -1)
 	case bpmn.EscalationEvent:
@@ -487,14 +509,14 @@ func (c *canvas) eventMarker(t bpmn.EventType, cx, cy, k float64, throw bool) {
 	case bpmn.SignalEvent:
 		poly(0, -9, 8, 6, -8, 6)
 	case bpmn.TerminateEvent:
-		c.printf(`<circle cx="%s" cy="%s" r="%s" fill="%s"/>`+"\n", num(cx), num(cy), num(10*k), ink)
+		c.printf(`<circle cx="%s" cy="%s" r="%s" fill="%s"/>`+"\n", num(cx), num(cy), num(10*k), cur)
 	case bpmn.LinkEvent:
 		poly(-8, -3.5, 1, -3.5, 1, -8, 8.5, 0, 1, 8, 1, 3.5, -8, 3.5)
 	case bpmn.ConditionalEvent:
 		c.printf(`<rect x="%s" y="%s" width="%s" height="%s" fill="#fff" stroke="%s" stroke-width="1.5"/>`+"\n",
-			num(cx-6.5*k), num(cy-8.5*k), num(13*k), num(17*k), ink)
+			num(cx-6.5*k), num(cy-8.5*k), num(13*k), num(17*k), cur)
 		c.printf(`<path d="M%s L%s M%s L%s M%s L%s M%s L%s" stroke="%s" stroke-width="1.2"/>`+"\n",
-			p(-4, -5), p(4, -5), p(-4, -1.7), p(4, -1.7), p(-4, 1.7), p(4, 1.7), p(-4, 5), p(4, 5), ink)
+			p(-4, -5), p(4, -5), p(-4, -1.7), p(4, -1.7), p(-4, 1.7), p(4, 1.7), p(-4, 5), p(4, 5), cur)
 	case bpmn.CancelEvent:
 		poly(-7, -9, 0, -2, 7, -9, 9, -7, 2, 0, 9, 7, 7, 9, 0, 2, -7, 9, -9, 7, -2, 0, -9, -7)
 	}
@@ -508,32 +530,34 @@ func (c *canvas) gateway(s *shape) {
 		num(cx), num(b.Y), num(b.X+b.Width), num(cy), num(cx), num(b.Y+b.Height), num(b.X), num(cy), c.fill(s.id), ink)
 	k := math.Min(b.Width, b.Height) / 50
 	p := func(x, y float64) string { return num(cx+x*k) + "," + num(cy+y*k) }
-	thick := `stroke="` + ink + `" stroke-width="` + num(4*k) + `" stroke-linecap="round" fill="none"`
+	thick := `stroke="currentColor" stroke-width="` + num(4*k) + `" stroke-linecap="round" fill="none"`
+	c.inkGroup(s.id)
+	defer c.WriteString("</g>\n")
 	switch n.Kind {
 	case bpmn.ExclusiveGateway:
 		c.printf(`<path d="M%s L%s M%s L%s" %s/>`+"\n", p(-8, -8), p(8, 8), p(8, -8), p(-8, 8), thick)
 	case bpmn.ParallelGateway:
 		c.printf(`<path d="M%s L%s M%s L%s" %s/>`+"\n", p(0, -11), p(0, 11), p(-11, 0), p(11, 0), thick)
 	case bpmn.InclusiveGateway:
-		c.printf(`<circle cx="%s" cy="%s" r="%s" fill="none" stroke="%s" stroke-width="%s"/>`+"\n", num(cx), num(cy), num(10*k), ink, num(3*k))
+		c.printf(`<circle cx="%s" cy="%s" r="%s" fill="none" stroke="%s" stroke-width="%s"/>`+"\n", num(cx), num(cy), num(10*k), cur, num(3*k))
 	case bpmn.EventBasedGateway:
-		c.printf(`<circle cx="%s" cy="%s" r="%s" fill="none" stroke="%s" stroke-width="1"/>`+"\n", num(cx), num(cy), num(12*k), ink)
+		c.printf(`<circle cx="%s" cy="%s" r="%s" fill="none" stroke="%s" stroke-width="1"/>`+"\n", num(cx), num(cy), num(12*k), cur)
 		if !n.Instantiate {
-			c.printf(`<circle cx="%s" cy="%s" r="%s" fill="none" stroke="%s" stroke-width="1"/>`+"\n", num(cx), num(cy), num(10*k), ink)
+			c.printf(`<circle cx="%s" cy="%s" r="%s" fill="none" stroke="%s" stroke-width="1"/>`+"\n", num(cx), num(cy), num(10*k), cur)
 		}
 		var pts []string
 		for i := range 5 {
 			a := -math.Pi/2 + float64(i)*2*math.Pi/5
 			pts = append(pts, p(6.5*math.Cos(a), 6.5*math.Sin(a)))
 		}
-		c.printf(`<polygon points="%s" fill="none" stroke="%s" stroke-width="1.3" stroke-linejoin="round"/>`+"\n", strings.Join(pts, " "), ink)
+		c.printf(`<polygon points="%s" fill="none" stroke="%s" stroke-width="1.3" stroke-linejoin="round"/>`+"\n", strings.Join(pts, " "), cur)
 	}
 }
 
 // taskIcon draws the type icon of a task in the 16×16 square at (x, y).
 func (c *canvas) taskIcon(k bpmn.Kind, x, y float64) {
 	p := func(fx, fy float64) string { return num(x+fx) + "," + num(y+fy) }
-	line := `fill="none" stroke="` + ink + `" stroke-width="1.2" stroke-linejoin="round"`
+	line := `fill="none" stroke="currentColor" stroke-width="1.2" stroke-linejoin="round"`
 	switch k {
 	case bpmn.ServiceTask:
 		// a gear: eight teeth around a ring
@@ -542,14 +566,14 @@ func (c *canvas) taskIcon(k bpmn.Kind, x, y float64) {
 			a := float64(i) * math.Pi / 4
 			fmt.Fprintf(&d, "M%s L%s ", p(8+5*math.Cos(a), 8+5*math.Sin(a)), p(8+7.5*math.Cos(a), 8+7.5*math.Sin(a)))
 		}
-		c.printf(`<path d="%s" fill="none" stroke="%s" stroke-width="2.2"/>`+"\n", strings.TrimSpace(d.String()), ink)
-		c.printf(`<circle cx="%s" cy="%s" r="5" fill="#fff" stroke="%s" stroke-width="1.3"/>`+"\n", num(x+8), num(y+8), ink)
-		c.printf(`<circle cx="%s" cy="%s" r="2" fill="none" stroke="%s" stroke-width="1"/>`+"\n", num(x+8), num(y+8), ink)
+		c.printf(`<path d="%s" fill="none" stroke="%s" stroke-width="2.2"/>`+"\n", strings.TrimSpace(d.String()), cur)
+		c.printf(`<circle cx="%s" cy="%s" r="5" fill="none" stroke="%s" stroke-width="1.3"/>`+"\n", num(x+8), num(y+8), cur)
+		c.printf(`<circle cx="%s" cy="%s" r="2" fill="none" stroke="%s" stroke-width="1"/>`+"\n", num(x+8), num(y+8), cur)
 	case bpmn.UserTask:
 		c.printf(`<circle cx="%s" cy="%s" r="3.5" %s/>`+"\n", num(x+8), num(y+4.5), line)
 		c.printf(`<path d="M%s C%s %s %s Z" %s/>`+"\n", p(1.5, 16), p(1.5, 8.5), p(14.5, 8.5), p(14.5, 16), line)
 	case bpmn.SendTask:
-		c.printf(`<rect x="%s" y="%s" width="15" height="10" fill="%s"/>`+"\n", num(x+0.5), num(y+3), ink)
+		c.printf(`<rect x="%s" y="%s" width="15" height="10" fill="%s"/>`+"\n", num(x+0.5), num(y+3), cur)
 		c.printf(`<polyline points="%s %s %s" fill="none" stroke="#fff" stroke-width="1.2"/>`+"\n", p(0.5, 3), p(8, 9), p(15.5, 3))
 	case bpmn.ReceiveTask:
 		c.printf(`<rect x="%s" y="%s" width="15" height="10" %s/>`+"\n", num(x+0.5), num(y+3), line)
@@ -568,7 +592,7 @@ func (c *canvas) taskIcon(k bpmn.Kind, x, y float64) {
 		}
 	case bpmn.BusinessRuleTask:
 		c.printf(`<rect x="%s" y="%s" width="15" height="12" %s/>`+"\n", num(x+0.5), num(y+2), line)
-		c.printf(`<rect x="%s" y="%s" width="15" height="3" fill="%s"/>`+"\n", num(x+0.5), num(y+2), ink)
+		c.printf(`<rect x="%s" y="%s" width="15" height="3" fill="%s"/>`+"\n", num(x+0.5), num(y+2), cur)
 		c.printf(`<path d="M%s L%s M%s L%s" %s/>`+"\n", p(0.5, 9.5), p(15.5, 9.5), p(5, 5), p(5, 14), line)
 	}
 }

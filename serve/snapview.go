@@ -38,10 +38,10 @@ type instView struct {
 }
 
 type elemView struct {
-	Key      uint64 `json:"key"`
-	Process  string `json:"process"` // set on roots (top-level and called)
-	Element  string `json:"element"`
-	Info     *struct {
+	Key     uint64 `json:"key"`
+	Process string `json:"process"` // set on roots (top-level and called)
+	Element string `json:"element"`
+	Info    *struct {
 		StartKey *[2]string `json:"startKey"`
 	} `json:"info"`
 	Job *struct {

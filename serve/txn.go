@@ -207,7 +207,10 @@ func (t *txn) build(base uint64, advance bool, obs *observer, trace *[]interp.Tr
 	if err != nil {
 		return nil, nil, err
 	}
-	opts := interp.Options{Observer: obs, TrackTouched: true}
+	opts := interp.Options{TrackTouched: true}
+	if obs != nil {
+		opts.Observer = obs
+	}
 	if trace != nil {
 		opts.Trace = func(ev interp.TraceEvent) { *trace = append(*trace, ev) }
 	}

@@ -3,15 +3,20 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 
 	"github.com/bpmnrun/bpmnrun/bpmn"
+	"github.com/bpmnrun/bpmnrun/report"
 	"github.com/spf13/cobra"
 )
 
 func newInspectCmd() *cobra.Command {
-	var dot bool
+	var (
+		dot, svg bool
+		out      string
+	)
 	cmd := &cobra.Command{
 		Use:   "inspect FILE",
 		Short: "Show the process graph of a BPMN file",
@@ -24,9 +29,18 @@ With --dot it writes the graph in Graphviz DOT instead: events are circles,
 gateways diamonds, activities boxes, subprocesses clusters, and flows are
 labelled with their name and condition. Render it with "dot -Tsvg".
 
+With --svg it draws the diagram itself as a standalone SVG, from the file's
+BPMN DI, or laid out automatically when the file has none (see
+docs/reports.md). Each element is a group with the element's id in
+data-element and its name and kind as hover text. The same file always gives
+the same SVG.
+
+--out FILE writes the output to FILE instead of stdout.
+
 An invalid model is reported as by validate, on stderr, with exit status 1.`,
 		Example: `  bpmnrun inspect models/order/order.bpmn
-  bpmnrun inspect --dot models/order/order.bpmn | dot -Tsvg > order.svg`,
+  bpmnrun inspect --dot models/order/order.bpmn | dot -Tsvg > order.svg
+  bpmnrun inspect --svg --out order.svg models/order/order.bpmn`,
 		Args: fileArgs(1, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			defs, err := loadModel(cmd.ErrOrStderr(), args[0])
@@ -34,16 +48,30 @@ An invalid model is reported as by validate, on stderr, with exit status 1.`,
 				return err
 			}
 			var buf bytes.Buffer
-			if dot {
+			switch {
+			case svg:
+				if err := report.WriteSVG(&buf, defs, report.SVGOptions{}); err != nil {
+					return err
+				}
+			case dot:
 				writeDOT(&buf, defs)
-			} else {
+			default:
 				writeGraph(&buf, defs)
+			}
+			if out != "" {
+				if err := os.WriteFile(out, buf.Bytes(), 0o666); err != nil {
+					return &fileError{file: out, err: err}
+				}
+				return nil
 			}
 			_, err = cmd.OutOrStdout().Write(buf.Bytes())
 			return err
 		},
 	}
 	cmd.Flags().BoolVar(&dot, "dot", false, "write Graphviz DOT instead of text")
+	cmd.Flags().BoolVar(&svg, "svg", false, "draw the diagram as SVG (from BPMN DI, or laid out)")
+	cmd.Flags().StringVar(&out, "out", "", "write to `FILE` instead of stdout")
+	cmd.MarkFlagsMutuallyExclusive("dot", "svg")
 	return cmd
 }
 
