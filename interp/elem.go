@@ -281,6 +281,7 @@ func (e *Engine) closeWaits(ei *elemInst) {
 func (e *Engine) endInstance(root *elemInst, state InstanceState, endEvent string) {
 	e.touch(root)
 	e.insts.del(root.key)
+	startKey := root.info.startKey
 	e.forgetStartKey(root)
 	root.alive = false
 	e.closeWaits(root)
@@ -304,6 +305,9 @@ func (e *Engine) endInstance(root *elemInst, state InstanceState, endEvent strin
 	}
 	if caller != nil && caller.alive && state != Canceled {
 		e.calledEnded(caller, root)
+	}
+	if startKey != nil {
+		e.startBuffered(root.pp, *startKey)
 	}
 	e.dead = append(e.dead, root)
 }
@@ -338,5 +342,31 @@ func (e *Engine) forgetStartKey(root *elemInst) {
 			delete(e.startKeys, id)
 		}
 		root.info.startKey = nil
+	}
+}
+
+// startBuffered starts the next instance of pp from a message buffered
+// while the single-instance rule held it back (Zeebe: once the active
+// message-started instance ends, a buffered message with the same
+// correlation key starts an instance of the latest version).
+func (e *Engine) startBuffered(pp *procProg, key subKey) {
+	latest := e.procs[pp.proc.ID]
+	if latest == nil || e.startKeys[startKeyID{pp.proc.ID, key}] > 0 {
+		return
+	}
+	b := e.bufferedFor(key, pp.proc.ID)
+	if b == nil {
+		return
+	}
+	for _, n := range latest.msgStarts {
+		if e.startName(latest, n) != key.name {
+			continue
+		}
+		b.correlated = append(b.correlated, pp.proc.ID)
+		r := e.startInstance(latest, n, b.Variables, nil)
+		k := key
+		r.info.startKey = &k
+		e.startKeys[startKeyID{pp.proc.ID, key}]++
+		return
 	}
 }

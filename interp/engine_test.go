@@ -469,3 +469,23 @@ func TestTaskJobsOption(t *testing.T) {
 	h2.complete("t1", nil)
 	h2.mustEnd(k2, Completed, "e")
 }
+
+// A message held back by the single-instance rule starts an instance once
+// the active one ends (Zeebe); found while writing models/onboarding.
+func TestBufferedMessageStartsAfterActiveInstanceEnds(t *testing.T) {
+	m := defs(`<message id="m" name="created"/>` + proc("react", `<startEvent id="s"><messageEventDefinition messageRef="m"/></startEvent>`+svc("work", "work")+`<endEvent id="e"/>`+chain("s", "work", "e")))
+	h := newHarness(t, m)
+	r := h.publish("created", "c-1", map[string]any{"n": 1.0}, time.Hour)
+	r2 := h.publish("created", "c-1", map[string]any{"n": 2.0}, time.Hour)
+	eq(t, "second started at once", len(r2.Started), 0)
+	h.complete("work", nil)
+	h.mustEnd(r.Started[0], Completed, "e")
+	js := h.open("work")
+	if len(js) != 1 {
+		t.Fatalf("buffered message did not start an instance:\n%s", h.trace())
+	}
+	v, _ := h.e.JobVariables(js[0].Key)
+	eq(t, "variables of the buffered message", v["n"], 2.0)
+	h.complete("work", nil)
+	eq(t, "no third instance", len(h.e.Instances()), 0)
+}
