@@ -232,6 +232,26 @@ func (a *Assert) HasCompensated(activityIDs ...string) *Assert {
 	return a.check("HasCompensated("+strings.Join(activityIDs, ", ")+")", msg)
 }
 
+// HasNoCompensation asserts that no compensation was started in the
+// instance (or the instances it called).
+func (a *Assert) HasNoCompensation() *Assert {
+	a.i.e.t.Helper()
+	if a.skip() {
+		return a
+	}
+	var done []string
+	for _, ev := range a.i.e.events {
+		if ev.Kind == interp.TraceCompensating && a.i.owns(ev.Instance) {
+			done = append(done, ev.ElementID)
+		}
+	}
+	msg := ""
+	if len(done) > 0 {
+		msg = fmt.Sprintf("instance #%d compensated %s", a.i.Key, strings.Join(done, ", "))
+	}
+	return a.check("HasNoCompensation()", msg)
+}
+
 // HasVariables asserts that the root variables of the instance (the final
 // ones once it ended) include vars. Values are compared as JSON values:
 // 1, int64(1) and 1.0 are equal; nested maps and slices compare deeply.

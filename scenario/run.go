@@ -406,6 +406,9 @@ func (r *runner) check(x *Expect, inst *bpmntest.Instance, name string) {
 	for _, m := range x.Incidents {
 		do("incidents", func() { a.HasIncident(m) })
 	}
+	if x.Compensated != nil && len(x.Compensated) == 0 {
+		do("compensated", func() { a.HasNoCompensation() })
+	}
 	if len(x.Compensated) > 0 {
 		do("compensated", func() { a.HasCompensated(x.Compensated...) })
 	}

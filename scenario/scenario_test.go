@@ -348,3 +348,31 @@ expect:
 		t.Fatalf("failures:\n%s", failures(res))
 	}
 }
+
+// compensated: [] means "nothing was compensated", as incidents: [] means
+// "no incidents" (it used to check nothing).
+func TestEmptyCompensatedMeansNone(t *testing.T) {
+	res := run(t, head+`steps:
+  - complete: book-hotel
+  - complete: book-car
+  - error: book-flight
+    code: NO_SEATS
+  - complete: cancel-car
+  - complete: cancel-hotel
+expect:
+  compensated: []
+`, scenario.Options{})
+	if got := failures(res); !strings.Contains(got, "expect.compensated: instance #1 compensated") {
+		t.Fatalf("failures:\n%s", got)
+	}
+	res = run(t, head+`steps:
+  - complete: book-hotel
+  - complete: book-car
+  - complete: book-flight
+expect:
+  compensated: []
+`, scenario.Options{})
+	if len(res.Failures) != 0 {
+		t.Fatalf("happy path: %s", failures(res))
+	}
+}
