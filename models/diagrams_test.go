@@ -15,17 +15,7 @@ import (
 // knownDIDefects lists drawing defects of models that predate this test,
 // by element id: the model runs, but Camunda Modeler draws the element
 // oddly. Fixing one makes the test ask for its removal here.
-var knownDIDefects = map[string]map[string]string{
-	"trip/trip.bpmn": {
-		"book-hotel-undo-event-assoc":  "the association ends 22 px left of cancel-hotel",
-		"book-car-undo-event-assoc":    "the association ends 22 px left of cancel-car",
-		"book-flight-undo-event-assoc": "the association ends 22 px left of cancel-flight",
-	},
-	"fulfilment/fulfilment.bpmn": {
-		"reserve-stock-undo-event-assoc":  "the association ends 22 px left of release-stock",
-		"charge-payment-undo-event-assoc": "the association ends 22 px left of refund-payment",
-	},
-}
+var knownDIDefects = map[string]map[string]string{}
 
 // TestDiagrams checks that Camunda Modeler can draw every model of the
 // guide and the demo: each flow node and participant (pool) has one
