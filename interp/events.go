@@ -26,6 +26,15 @@ type trigger struct {
 	pp    *procProg
 }
 
+// once reports whether the trigger fires at most once: catch events,
+// event-gateway targets, interrupting boundary events and interrupting
+// event-subprocess starts close their subscription when they fire.
+func (t trigger) once() bool {
+	return t.kind == trigCatch || t.kind == trigGateway ||
+		(t.kind == trigBoundary && t.node.CancelActivity) ||
+		(t.kind == trigEvtSub && t.node.Interrupting)
+}
+
 // fire performs a queued trigger.
 func (e *Engine) fire(w work) {
 	t := w.trig()
@@ -382,19 +391,21 @@ func (e *Engine) startTimer(ei *elemInst, n *bpmn.Node, t trigger) bool {
 		e.incidentOn(ei, ExpressionError, fmt.Sprintf("timer of %q: %v", n.ID, err), "", retryActivate)
 		return false
 	}
-	tm := &timer{purpose: tmEvent, trig: t, repeat: 0, every: tv.dur}
-	switch {
-	case tv.isDate:
-		tm.due = tv.date
-	default:
+	tm := e.newTimer(t, cn.tm, tv)
+	e.addTimer(tm)
+	ei.timers = append(ei.timers, tm)
+	return true
+}
+
+// newTimer makes the timer of an evaluated timer value: due at its date or
+// after its duration (never in the past); a cycle repeats tv.repeat times
+// in all (-1: forever).
+func (e *Engine) newTimer(t trigger, k timerKind, tv timerVal) *timer {
+	tm := &timer{purpose: tmEvent, trig: t, every: tv.dur, due: tv.date}
+	if !tv.isDate {
 		tm.due = tv.dur.AddTo(e.now)
 	}
-	if cn.tm == timerCycle {
-		if tv.isDate {
-			tm.due = tv.date
-		} else {
-			tm.due = tv.dur.AddTo(e.now)
-		}
+	if k == timerCycle {
 		tm.repeat = tv.repeat - 1
 		if tv.repeat < 0 {
 			tm.repeat = -1
@@ -403,9 +414,7 @@ func (e *Engine) startTimer(ei *elemInst, n *bpmn.Node, t trigger) bool {
 	if tm.due.Before(e.now) {
 		tm.due = e.now
 	}
-	e.addTimer(tm)
-	ei.timers = append(ei.timers, tm)
-	return true
+	return tm
 }
 
 func (e *Engine) addTimer(tm *timer) {
@@ -423,22 +432,7 @@ func (e *Engine) scheduleStartTimer(pp *procProg, n *bpmn.Node) error {
 	if err != nil {
 		return errorf(ErrExpression, pp.proc.ID, n.ID, 0, "timer start event: %v", err)
 	}
-	tm := &timer{purpose: tmEvent, trig: trigger{kind: trigStart, node: n, pp: pp}, every: tv.dur}
-	if tv.isDate {
-		tm.due = tv.date
-	} else {
-		tm.due = tv.dur.AddTo(e.now)
-	}
-	if cn.tm == timerCycle {
-		tm.repeat = tv.repeat - 1
-		if tv.repeat < 0 {
-			tm.repeat = -1
-		}
-	}
-	if tm.due.Before(e.now) {
-		tm.due = e.now
-	}
-	e.addTimer(tm)
+	e.addTimer(e.newTimer(trigger{kind: trigStart, node: n, pp: pp}, cn.tm, tv))
 	return nil
 }
 

@@ -114,10 +114,7 @@ func (e *Engine) unsubscribe(s *msgSub) {
 func (e *Engine) correlate(s *msgSub, m Message) {
 	t := s.trig
 	e.trace(TraceMessageCorrelated, t.owner, t.node, t.node.ID, m.Name+"/"+m.CorrelationKey)
-	once := t.kind == trigCatch || t.kind == trigGateway ||
-		(t.kind == trigBoundary && t.node.CancelActivity) ||
-		(t.kind == trigEvtSub && t.node.Interrupting)
-	if once {
+	if t.once() {
 		e.unsubscribe(s)
 		removeSub(t.owner, s)
 	}
@@ -308,10 +305,7 @@ func (e *Engine) broadcast(name string, vars map[string]any, from *elemInst) {
 			continue
 		}
 		t := s.trig
-		once := t.kind == trigCatch || t.kind == trigGateway ||
-			(t.kind == trigBoundary && t.node.CancelActivity) ||
-			(t.kind == trigEvtSub && t.node.Interrupting)
-		if once {
+		if t.once() {
 			e.unsignal(s)
 			for i, x := range t.owner.sigs {
 				if x == s {
@@ -479,31 +473,20 @@ func (e *Engine) eventSubDone(ei *elemInst) {
 // closeEventSubWaits closes the event-subprocess triggers of scope s,
 // keeping its boundary events.
 func (e *Engine) closeEventSubWaits(s *elemInst) {
-	keepT := s.timers[:0]
-	for _, t := range s.timers {
-		if t.trig.kind == trigEvtSub {
-			e.timers.remove(t)
+	s.timers = closeWhere(s.timers, func(t *timer) bool { return t.trig.kind == trigEvtSub }, e.timers.remove)
+	s.subs = closeWhere(s.subs, func(m *msgSub) bool { return m.trig.kind == trigEvtSub }, e.unsubscribe)
+	s.sigs = closeWhere(s.sigs, func(g *sigSub) bool { return g.trig.kind == trigEvtSub }, e.unsignal)
+}
+
+// closeWhere closes the items of list that match and returns the others.
+func closeWhere[T any](list []T, match func(T) bool, close func(T)) []T {
+	keep := list[:0]
+	for _, x := range list {
+		if match(x) {
+			close(x)
 		} else {
-			keepT = append(keepT, t)
+			keep = append(keep, x)
 		}
 	}
-	s.timers = keepT
-	keepS := s.subs[:0]
-	for _, m := range s.subs {
-		if m.trig.kind == trigEvtSub {
-			e.unsubscribe(m)
-		} else {
-			keepS = append(keepS, m)
-		}
-	}
-	s.subs = keepS
-	keepG := s.sigs[:0]
-	for _, g := range s.sigs {
-		if g.trig.kind == trigEvtSub {
-			e.unsignal(g)
-		} else {
-			keepG = append(keepG, g)
-		}
-	}
-	s.sigs = keepG
+	return keep
 }
