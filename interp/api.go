@@ -72,6 +72,8 @@ type Job struct {
 	ElementID string
 	ProcessID string
 	Instance  uint64 // process instance key
+	Root      uint64 // top-level instance (the caller of called instances; else Instance)
+	State     JobState
 	Retries   int
 	Headers   map[string]string // shared, read-only
 	Activated bool              // locked by ActivateJobs until Deadline
@@ -130,6 +132,7 @@ type Incident struct {
 	Kind      IncidentKind
 	ProcessID string
 	Instance  uint64
+	Root      uint64 // top-level instance (the unit of SnapshotInstance)
 	ElementID string
 	JobKey    uint64 // for JobNoRetries and UnhandledError on a job
 	Message   string

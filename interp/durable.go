@@ -67,7 +67,7 @@ func (e *Engine) forget(ei *elemInst) {
 		e.forget(c)
 	}
 	if j := ei.job; j != nil {
-		if j.state == jobActivatable {
+		if j.state == JobActivatable {
 			e.unqueue(j)
 		}
 		if j.retryTimer != nil {
@@ -111,7 +111,7 @@ func (e *Engine) Timers() []TimerInfo {
 		ti := TimerInfo{Due: t.due, Purpose: [...]string{"event", "job-retry", "job-timeout", "message-expiry"}[t.purpose]}
 		switch {
 		case t.job != nil:
-			ti.Instance, ti.ElementID = t.job.Instance, t.job.ElementID
+			ti.Instance, ti.ElementID = topRoot(t.job.ei).key, t.job.ElementID
 		case t.trig.owner != nil:
 			ti.Instance, ti.ElementID = topRoot(t.trig.owner).key, t.trig.node.ID
 		case t.trig.node != nil:
@@ -120,4 +120,17 @@ func (e *Engine) Timers() []TimerInfo {
 		out[i] = ti
 	}
 	return out
+}
+
+// Counters returns the engine's key and sequence counters: the last key
+// handed out (instances, element instances, jobs, incidents, messages) and
+// the last sequence number (timers, subscriptions, compensation records).
+func (e *Engine) Counters() (nextKey, seq uint64) { return e.nextKey, e.seq }
+
+// SetCounters raises the key and sequence counters (never lowers them): a
+// driver that shares keys between engines reserves ranges and sets them
+// before an input.
+func (e *Engine) SetCounters(nextKey, seq uint64) {
+	e.nextKey = max(e.nextKey, nextKey)
+	e.seq = max(e.seq, seq)
 }

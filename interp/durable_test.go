@@ -4,6 +4,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/bpmnrun/bpmnrun/bpmn"
 )
 
 func TestTouchedEvictRestore(t *testing.T) {
@@ -84,5 +86,45 @@ func TestQueriesParentSignalsBackoff(t *testing.T) {
 	h.advance(time.Minute)
 	if !h.open("w")[0].NotBefore.IsZero() {
 		t.Fatal("NotBefore kept after the backoff ended")
+	}
+}
+
+// RestoreInstance raises the counters past every key and sequence number it
+// restored, so a fresh engine never hands out a colliding key.
+func TestRestoreInstanceRaisesCounters(t *testing.T) {
+	h := newHarness(t, seq3)
+	k := h.start("seq3", nil)
+	data, err := h.e.SnapshotInstance(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nk, _ := h.e.Counters()
+	d, _ := bpmn.ParseBytes("seq3", []byte(seq3))
+	prog, _ := Compile(d)
+	e := New(Options{})
+	if err := e.Deploy(prog); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.RestoreInstance(data); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := e.Counters(); got < nk {
+		t.Fatalf("counter %d after restore, want ≥ %d", got, nk)
+	}
+	k2, err := e.Start("seq3", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k2 <= nk {
+		t.Fatalf("new instance key %d collides with restored keys (≤ %d)", k2, nk)
+	}
+	e.SetCounters(1, 1) // never lowers
+	if got, _ := e.Counters(); got < k2 {
+		t.Fatal("SetCounters lowered the key counter")
+	}
+	for _, j := range e.Jobs() {
+		if j.State != JobActivatable || j.Root != j.Instance {
+			t.Fatalf("job view %+v", j)
+		}
 	}
 }

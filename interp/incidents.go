@@ -33,6 +33,7 @@ func (e *Engine) incidentOn(ei *elemInst, kind IncidentKind, msg, code string, r
 	inc.Kind = kind
 	inc.ProcessID = ei.pp.proc.ID
 	inc.Instance = ei.root.key
+	inc.Root = topRoot(ei).key
 	inc.ElementID = ei.elementID()
 	inc.Message = msg
 	inc.ErrorCode = code
@@ -96,7 +97,7 @@ func (e *Engine) ResolveIncident(key uint64) error {
 			if j.Retries <= 0 {
 				j.Retries = 1
 			}
-			e.jobActivatable(j)
+			e.JobActivatable(j)
 		}
 	case retryActivate, retryWork:
 		w := inc.w

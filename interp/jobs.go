@@ -6,13 +6,13 @@ import (
 	"time"
 )
 
-type jobState uint8
+type JobState uint8
 
 const (
-	jobActivatable jobState = iota
-	jobActivated
-	jobBackoff  // failed, waiting for its retry backoff
-	jobIncident // out of retries or unhandled error
+	JobActivatable JobState = iota
+	JobActivated
+	JobBackoff  // failed, waiting for its retry backoff
+	JobIncident // out of retries or unhandled error
 )
 
 // job is the engine's record of a job; the public Job is built on demand.
@@ -28,14 +28,14 @@ type job struct {
 	NotBefore  time.Time
 	ErrorMsg   string
 	ei         *elemInst
-	state      jobState
+	state      JobState
 	retryTimer *timer
 }
 
 // view returns the public description of j.
 func (j *job) view() Job {
 	return Job{Key: j.Key, Type: j.Type, ElementID: j.ElementID, ProcessID: j.ProcessID, Instance: j.Instance,
-		Retries: j.Retries, Headers: j.ei.pp.nodes[j.ei.node.Index].headers, Activated: j.Activated,
+		Root: topRoot(j.ei).key, State: j.state, Retries: j.Retries, Headers: j.ei.pp.nodes[j.ei.node.Index].headers, Activated: j.Activated,
 		Deadline: j.Deadline, NotBefore: j.NotBefore, ErrorMsg: j.ErrorMsg}
 }
 
@@ -74,17 +74,17 @@ func (e *Engine) createJob(ei *elemInst) {
 	ei.job = j
 	e.jobs.put(j.Key, j)
 	e.trace(TraceJobCreated, ei, nil, ei.node.ID, j.Type)
-	e.jobActivatable(j)
+	e.JobActivatable(j)
 	if o := e.opts.Observer; o != nil {
 		o.JobCreated(j.view())
 	}
 }
 
-// jobActivatable makes j available to ActivateJobs. Queues exist only for
+// JobActivatable makes j available to ActivateJobs. Queues exist only for
 // job types that a worker has asked for, so drivers that complete jobs
 // straight from the Observer pay nothing for them.
-func (e *Engine) jobActivatable(j *job) {
-	j.state = jobActivatable
+func (e *Engine) JobActivatable(j *job) {
+	j.state = JobActivatable
 	j.Activated = false
 	if len(e.jobQueues) == 0 {
 		return
@@ -102,7 +102,7 @@ func (e *Engine) queueFor(jobType string) *jobQueue {
 	}
 	q := &jobQueue{}
 	e.jobs.each(func(_ uint64, j *job) {
-		if j.Type == jobType && j.state == jobActivatable {
+		if j.Type == jobType && j.state == JobActivatable {
 			q.items = append(q.items, jobRef{j, j.Key})
 		}
 	})
@@ -124,7 +124,7 @@ func (e *Engine) unqueue(j *job) {
 	if q.stale > 32 && q.stale*2 > len(q.items)-q.head {
 		live := q.items[:0]
 		for _, r := range q.items[q.head:] {
-			if x := e.jobs.get(r.key); x == r.j && x.state == jobActivatable {
+			if x := e.jobs.get(r.key); x == r.j && x.state == JobActivatable {
 				live = append(live, r)
 			}
 		}
@@ -156,10 +156,10 @@ func (e *Engine) removeJob(j *job) {
 		e.timers.remove(j.retryTimer)
 		j.retryTimer = nil
 	}
-	if j.state == jobActivatable {
+	if j.state == JobActivatable {
 		e.unqueue(j)
 	}
-	j.state = jobIncident
+	j.state = JobIncident
 }
 
 func (e *Engine) liveJob(key uint64) (*job, error) {
@@ -180,13 +180,13 @@ func (e *Engine) ActivateJobs(jobType string, max int, timeout time.Duration) []
 		q.items[q.head] = jobRef{}
 		q.head++
 		j := e.jobs.get(r.key)
-		if j != r.j || j.state != jobActivatable {
+		if j != r.j || j.state != JobActivatable {
 			if q.stale > 0 {
 				q.stale--
 			}
 			continue
 		}
-		j.state = jobActivated
+		j.state = JobActivated
 		j.Activated = true
 		e.touch(j.ei)
 		if timeout > 0 {
@@ -210,7 +210,7 @@ func (e *Engine) CompleteJob(key uint64, vars map[string]any) error {
 	if err != nil {
 		return err
 	}
-	if j.state == jobIncident {
+	if j.state == JobIncident {
 		return errorf(ErrInvalidInput, j.ProcessID, j.ElementID, j.Instance, "job %d has an open incident", key)
 	}
 	e.removeJob(j)
@@ -228,10 +228,10 @@ func (e *Engine) FailJob(key uint64, retries int, backoff time.Duration, msg str
 	if err != nil {
 		return err
 	}
-	if j.state == jobIncident {
+	if j.state == JobIncident {
 		return errorf(ErrInvalidInput, j.ProcessID, j.ElementID, j.Instance, "job %d has an open incident", key)
 	}
-	if j.state == jobActivatable {
+	if j.state == JobActivatable {
 		e.unqueue(j)
 	}
 	if j.retryTimer != nil {
@@ -246,15 +246,15 @@ func (e *Engine) FailJob(key uint64, retries int, backoff time.Duration, msg str
 	e.trace(TraceJobFailed, j.ei, nil, j.ElementID, fmt.Sprintf("retries=%d %s", retries, msg))
 	switch {
 	case retries <= 0:
-		j.state = jobIncident
+		j.state = JobIncident
 		e.incidentOn(j.ei, JobNoRetries, "job failed with no retries left: "+msg, "", retryJob)
 	case backoff > 0:
-		j.state = jobBackoff
+		j.state = JobBackoff
 		j.NotBefore = e.now.Add(backoff)
 		j.retryTimer = &timer{purpose: tmJobRetry, due: j.NotBefore, job: j}
 		e.addTimer(j.retryTimer)
 	default:
-		e.jobActivatable(j)
+		e.JobActivatable(j)
 	}
 	return e.drain()
 }
@@ -267,11 +267,11 @@ func (e *Engine) ThrowError(key uint64, code, msg string, vars map[string]any) e
 	if err != nil {
 		return err
 	}
-	if j.state == jobIncident {
+	if j.state == JobIncident {
 		return errorf(ErrInvalidInput, j.ProcessID, j.ElementID, j.Instance, "job %d has an open incident", key)
 	}
 	ei := j.ei
-	if j.state == jobActivatable {
+	if j.state == JobActivatable {
 		e.unqueue(j)
 	}
 	if j.retryTimer != nil {
@@ -286,7 +286,7 @@ func (e *Engine) ThrowError(key uint64, code, msg string, vars map[string]any) e
 	}
 	e.jobs.put(j.Key, j)
 	ei.job = j
-	j.state = jobIncident
+	j.state = JobIncident
 	e.incidentOn(ei, UnhandledError, fmt.Sprintf("error %q was not caught: %s", code, msg), code, retryJob)
 	return e.drain()
 }

@@ -69,7 +69,9 @@ type Subscription struct {
 	Message        string
 	CorrelationKey string
 	Instance       uint64
+	Root           uint64 // top-level instance
 	ElementID      string
+	Seq            uint64 // creation order, engine-wide: the oldest matching subscription correlates first
 }
 
 // Subscriptions returns the open message subscriptions in creation order.
@@ -81,7 +83,8 @@ func (e *Engine) Subscriptions() []Subscription {
 	sort.Slice(all, func(i, j int) bool { return all[i].seq < all[j].seq })
 	out := make([]Subscription, len(all))
 	for i, s := range all {
-		out[i] = Subscription{Message: s.key.name, CorrelationKey: s.key.key, Instance: s.trig.owner.root.key, ElementID: s.trig.node.ID}
+		out[i] = Subscription{Message: s.key.name, CorrelationKey: s.key.key, Instance: s.trig.owner.root.key,
+			Root: topRoot(s.trig.owner).key, ElementID: s.trig.node.ID, Seq: s.seq}
 	}
 	return out
 }

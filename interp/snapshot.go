@@ -106,7 +106,7 @@ type jobSnap struct {
 	Deadline   time.Time  `json:"deadline,omitzero"`
 	NotBefore  time.Time  `json:"notBefore,omitzero"`
 	ErrorMsg   string     `json:"errorMessage,omitempty"`
-	State      jobState   `json:"state"`
+	State      JobState   `json:"state"`
 	RetryTimer *timerSnap `json:"retryTimer,omitempty"`
 }
 
@@ -204,13 +204,13 @@ func (e *Engine) Snapshot() ([]byte, error) {
 	for _, t := range types {
 		q := queueSnap{Type: t, Keys: []uint64{}}
 		for _, r := range e.jobQueues[t].items[e.jobQueues[t].head:] {
-			if j := e.jobs.get(r.key); j == r.j && j.state == jobActivatable {
+			if j := e.jobs.get(r.key); j == r.j && j.state == JobActivatable {
 				q.Keys = append(q.Keys, r.key)
 			}
 		}
 		s.JobQueues = append(s.JobQueues, q)
 	}
-	return json.MarshalIndent(s, "", " ")
+	return json.Marshal(s)
 }
 
 // SnapshotInstance returns one instance (with the instances it called) as
@@ -422,9 +422,6 @@ func (e *Engine) RestoreInstance(data []byte) error {
 		return err
 	}
 	e.sortIndexes()
-	if is.Key >= e.nextKey {
-		e.nextKey = is.Key
-	}
 	return nil
 }
 
@@ -438,11 +435,16 @@ func (e *Engine) sortIndexes() {
 }
 
 type restorer struct {
-	e     *Engine
-	pp    *procProg
-	elems map[uint64]*elemInst
-	incs  []pendingInc
+	e      *Engine
+	pp     *procProg
+	elems  map[uint64]*elemInst
+	incs   []pendingInc
+	maxKey uint64 // largest key restored
+	maxSeq uint64 // largest sequence number restored
 }
+
+func (r *restorer) sawKey(k uint64) { r.maxKey = max(r.maxKey, k) }
+func (r *restorer) sawSeq(s uint64) { r.maxSeq = max(r.maxSeq, s) }
 
 type pendingInc struct {
 	ei *elemInst
@@ -465,6 +467,9 @@ func (e *Engine) restoreInstance(is InstanceSnapshot) error {
 		}
 	}
 	_ = root
+	// keys and sequence numbers handed out later must not collide with
+	// anything restored
+	e.SetCounters(r.maxKey, r.maxSeq)
 	return nil
 }
 
@@ -504,6 +509,7 @@ func (r *restorer) elem(s elemSnap, scope, caller *elemInst) (*elemInst, error) 
 		scope.link(ei)
 	}
 	r.elems[ei.key] = ei
+	r.sawKey(ei.key)
 	pp := ei.pp
 	if len(s.Arrivals) > 0 {
 		ei.arrivals = make([]int32, len(pp.flows))
@@ -575,6 +581,7 @@ func (r *restorer) records(pp *procProg, ss []recSnap) ([]*compRecord, error) {
 	var out []*compRecord
 	for _, s := range ss {
 		rec := &compRecord{node: pp.proc.Node(s.Node), vars: s.Vars, seq: s.Seq}
+		r.sawSeq(s.Seq)
 		if rec.node == nil {
 			return nil, errorf(ErrSnapshot, pp.proc.ID, s.Node, 0, "compensation record of an unknown element")
 		}
@@ -606,12 +613,14 @@ func (r *restorer) waits(ei *elemInst, s elemSnap) error {
 				return err
 			}
 			t.job = j
+			r.sawSeq(t.seq)
 			j.retryTimer = t
 			e.timers.push(t)
 		}
 		ei.job = j
+		r.sawKey(j.Key)
 		e.jobs.put(j.Key, j)
-		if j.state == jobActivatable {
+		if j.state == JobActivatable {
 			if q := e.jobQueues[j.Type]; q != nil {
 				q.items = append(q.items, jobRef{j, j.Key})
 			}
@@ -623,6 +632,7 @@ func (r *restorer) waits(ei *elemInst, s elemSnap) error {
 			return err
 		}
 		ei.timers = append(ei.timers, t)
+		r.sawSeq(t.seq)
 		e.timers.push(t)
 	}
 	for _, ss := range s.Subs {
@@ -633,6 +643,7 @@ func (r *restorer) waits(ei *elemInst, s elemSnap) error {
 		m := &msgSub{key: subKey{ss.Name, ss.Key}, trig: trigger{kind: ss.Kind, owner: ei, node: n}, seq: ss.Seq}
 		e.subs[m.key] = append(e.subs[m.key], m)
 		ei.subs = append(ei.subs, m)
+		r.sawSeq(m.seq)
 	}
 	for _, gs := range s.Sigs {
 		n := ei.pp.proc.Node(gs.Node)
@@ -642,6 +653,7 @@ func (r *restorer) waits(ei *elemInst, s elemSnap) error {
 		g := &sigSub{name: gs.Name, node: n, trig: trigger{kind: gs.Kind, owner: ei, node: n}, seq: gs.Seq}
 		e.signals = append(e.signals, g)
 		ei.sigs = append(ei.sigs, g)
+		r.sawSeq(g.seq)
 	}
 	return nil
 }
@@ -685,5 +697,6 @@ func (r *restorer) incident(ei *elemInst, s *incSnap) error {
 	}
 	ei.inc = inc
 	r.e.incidents[inc.Key] = inc
+	r.sawKey(inc.Key)
 	return nil
 }
