@@ -82,6 +82,11 @@ func WriteCompareHTML(w io.Writer, a, b Report, diffs []DiffRow) error {
 	for _, row := range diffs {
 		d.Diffs = append(d.Diffs, diffView(row))
 	}
+	for _, row := range diffs {
+		if row.HasDiffCI {
+			d.DiffCIs = true
+		}
+	}
 	d.Plots = comparePlots(a, b)
 	if len(a.Pools) > 0 || len(b.Pools) > 0 {
 		d.PoolChart = template.HTML(utilisationChart([]string{"A", "B"}, a.Pools, b.Pools))
@@ -109,6 +114,7 @@ type compareData struct {
 	Layers       []layerView
 	A, B         sideData
 	Diffs        []diffRowView
+	DiffCIs      bool // some rows have an interval of their own
 	Plots        [][2]template.HTML
 	PoolChart    template.HTML
 }
@@ -373,9 +379,11 @@ type diffRowView struct {
 }
 
 // diffView formats a DiffRow: values with their intervals, the difference
-// B − A (in percentage points for ratios), the relative change and a
-// verdict: better or worse when the intervals do not overlap (or when
-// there are none and the values differ), "within noise" otherwise.
+// B − A (in percentage points for ratios, with its own interval when the
+// row has one), the relative change and a verdict: better or worse when
+// the difference is significant (its interval excludes 0; without one,
+// the intervals of A and B do not overlap, or there are none and the
+// values differ), "within noise" otherwise.
 func diffView(r DiffRow) diffRowView {
 	v := diffRowView{Name: r.Name, A: withCI(r.A, r.ACI, r.Unit), B: withCI(r.B, r.BCI, r.Unit)}
 	delta := r.B - r.A
@@ -390,7 +398,13 @@ func diffView(r DiffRow) diffRowView {
 	} else {
 		v.Rel = "—"
 	}
+	if r.HasDiffCI && !math.IsNaN(delta) {
+		v.Delta = withCIText(v.Delta, r.DiffCI, r.Unit)
+	}
 	significant := math.Abs(delta) > r.ACI+r.BCI && delta != 0 && !math.IsNaN(delta)
+	if r.HasDiffCI {
+		significant = math.Abs(delta) > r.DiffCI && !math.IsNaN(delta) && !math.IsNaN(r.DiffCI)
+	}
 	switch {
 	case math.IsNaN(delta):
 		v.Verdict, v.Class = "—", "noise"
@@ -404,6 +418,18 @@ func diffView(r DiffRow) diffRowView {
 		v.Verdict, v.Class = "worse", "worse"
 	}
 	return v
+}
+
+// withCIText appends " ±CI" to a formatted difference, in percentage
+// points for ratios.
+func withCIText(s string, ci float64, u Unit) string {
+	switch {
+	case math.IsNaN(ci):
+		return s + " ±?"
+	case u == Ratio:
+		return s + " ±" + sig(ci*100, 3) + " pp"
+	}
+	return s + " ±" + FormatValue(ci, u)
 }
 
 func withCI(v, ci float64, u Unit) string {

@@ -97,6 +97,13 @@ type DiffRow struct {
 	A, B     float64
 	ACI, BCI float64 // 95 % confidence half-widths, 0 if unknown
 	Better   Direction
+	// With HasDiffCI, DiffCI is the half-width of the 95 % confidence
+	// interval of B − A itself (a paired interval, say; NaN: unknown):
+	// the difference is significant when it lies outside ±DiffCI.
+	// Without it the difference is significant when the intervals of A
+	// and B do not overlap, which is conservative.
+	DiffCI    float64
+	HasDiffCI bool
 }
 
 // Direction says which change of a DiffRow is an improvement.

@@ -13,10 +13,13 @@
 //	NewModel(defs, params) (*Model, error)           check and compile
 //	(*Model).Run(ctx, RunOptions) (*Report, error)   simulate
 //	(*Report).WriteText / WriteJSON / WriteCSV
+//	Compare(a, b *Report) *Comparison                the differences B − A with 95 % intervals
+//	SameArrivals(a, b *Params) (bool, []string)      do two runs see the same cases arrive?
+//	(*Comparison).WriteText / WriteJSON
 //
 // The parameter format, the report's JSON schema, the importers'
-// conventions and the accuracy of the statistics are documented in
-// docs/simulation.md.
+// conventions, the accuracy of the statistics, the data for plots and the
+// comparison method are documented in docs/simulation.md.
 //
 // # Clock and event order
 //
@@ -62,7 +65,20 @@
 // integrals and fixed-size log histograms for percentiles), so memory is
 // proportional to the active instances, not to the simulated cases.
 // Finished instances leave nothing behind; the optional event log is
-// written as attempts end.
+// written as attempts end. The data for plots keep to this: the
+// cycle-time histogram is cut from the log histograms when the report is
+// built, and the time series (throughput, WIP, queues) live in at most
+// 200 fixed intervals per replication, merged in pairs when a run
+// outlasts them.
+//
+// # Comparisons
+//
+// Two reports from runs with the same seed and number of replications
+// are compared replication by replication: replication r of each shares
+// its random streams with the other's (common random numbers), so
+// Compare uses the paired t interval of the differences, and Welch's
+// interval otherwise. With equal arrival parameters and start variables
+// the arrival streams are identical by construction (see Seeds).
 //
 // # Engine hooks
 //

@@ -179,7 +179,9 @@ func fmtSeconds(s float64) string {
 }
 
 // WriteCSV writes the report as one CSV table with the columns section,
-// name, metric, value, ci95 (empty with one replication).
+// name, metric, value, ci95 (empty with one replication). The histogram
+// and the time series come last, one row per bucket and per interval and
+// series.
 func (r *Report) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	row := func(section, name, metric string, e Estimate) {
@@ -227,6 +229,7 @@ func (r *Report) WriteCSV(w io.Writer) error {
 		row("activity", a.Element, "processing_mean_s", a.Processing.Mean)
 		row("activity", a.Element, "processing_p90_s", a.Processing.P90)
 		row("activity", a.Element, "processing_max_s", a.Processing.Max)
+		row("activity", a.Element, "utilisation", a.Utilisation)
 		row("activity", a.Element, "cost", a.Cost)
 	}
 	for _, p := range r.Pools {
@@ -254,6 +257,23 @@ func (r *Report) WriteCSV(w io.Writer) error {
 	if c := r.Cost; c != nil {
 		row("cost", r.Currency, "total", c.Total)
 		row("cost", r.Currency, "per_case", c.PerCase)
+	}
+	num := func(x float64) string { return string(appendNum(nil, x)) }
+	if h := r.CycleHistogram; h != nil {
+		for i, c := range h.Counts {
+			cw.Write([]string{"cycle_time_histogram", num(h.Bounds[i]) + ".." + num(h.Bounds[i+1]), "count", num(c), ""})
+		}
+	}
+	if ts := r.Series; ts != nil {
+		cw.Write([]string{"time_series", "", "interval_s", num(ts.Interval), ""})
+		for i := range ts.WIP {
+			at := num(float64(i) * ts.Interval)
+			cw.Write([]string{"time_series", at, "throughput_per_h", num(ts.Throughput[i]), ""})
+			cw.Write([]string{"time_series", at, "wip", num(ts.WIP[i]), ""})
+			for _, q := range ts.Queues {
+				cw.Write([]string{"time_series", at, "queue:" + q.Pool, num(q.Length[i]), ""})
+			}
+		}
 	}
 	cw.Flush()
 	return cw.Error()

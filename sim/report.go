@@ -44,7 +44,20 @@ type Report struct {
 	Messages   []MessageStats  `json:"messages,omitempty"`
 	Incidents  []IncidentCount `json:"incidents,omitempty"`
 	Cost       *Cost           `json:"cost,omitempty"`
-	Notes      []string        `json:"notes,omitempty"`
+
+	// CycleHistogram is the distribution of the cycle times of the
+	// measured cases of all replications together; nil without any.
+	CycleHistogram *Histogram `json:"cycle_time_histogram,omitempty"`
+	// Series follows throughput, WIP and queues over the measured time;
+	// nil when nothing was measured.
+	Series *TimeSeries `json:"time_series,omitempty"`
+
+	Notes []string `json:"notes,omitempty"`
+
+	// perRep holds the report of every replication alone (without plot
+	// data), in replication order, when there are several: Compare pairs
+	// them. Not part of the JSON.
+	perRep []*Report
 }
 
 // Estimate is a value, with the half-width of its 95 % confidence
@@ -119,7 +132,10 @@ type Activity struct {
 	Canceled   Estimate `json:"canceled"`
 	Waiting    Times    `json:"waiting_s"`
 	Processing Times    `json:"processing_s"`
-	Cost       Estimate `json:"cost"`
+	// Utilisation is the element's share of its pool: the work of its
+	// attempts / (pool size × measured time); null without a pool.
+	Utilisation Estimate `json:"utilisation"`
+	Cost        Estimate `json:"cost"`
 }
 
 // Times summarises waiting or processing times of an activity.
@@ -186,19 +202,38 @@ func estimate(vals []float64) Estimate {
 		return Estimate{Value: xs[0], HasCI: len(vals) > 1, CI95: math.NaN()}
 	}
 	mean, sd := stat.MeanStdDev(xs, nil)
-	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(len(xs) - 1)}.Quantile(0.975)
-	return Estimate{Value: mean, CI95: t * sd / math.Sqrt(float64(len(xs))), HasCI: true}
+	return Estimate{Value: mean, CI95: t975(float64(len(xs)-1)) * sd / math.Sqrt(float64(len(xs))), HasCI: true}
+}
+
+// t975 is the 97.5 % quantile of Student's t with df degrees of freedom
+// (df > 0, not necessarily whole): the factor of a two-sided 95 % interval.
+func t975(df float64) float64 {
+	return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}.Quantile(0.975)
 }
 
 // collect builds the report from finished replications.
 func collect(m *Model, reps []*replication, name string) *Report {
+	for _, r := range reps {
+		r.finish()
+	}
+	rep := summarize(m, reps, name)
+	rep.CycleHistogram = cycleHistogram(reps)
+	rep.Series = timeSeries(m, reps)
+	if len(reps) > 1 {
+		for _, r := range reps {
+			rep.perRep = append(rep.perRep, summarize(m, []*replication{r}, name))
+		}
+	}
+	return rep
+}
+
+// summarize computes the figures of the report over finished
+// replications.
+func summarize(m *Model, reps []*replication, name string) *Report {
 	p := m.params
 	rep := &Report{Model: name, Process: m.proc.ID, Seed: p.Seed, Replications: len(reps), CasesLimit: p.Cases,
 		Horizon: p.Horizon, WarmUp: p.WarmUp, WarmUpCases: p.WarmUpCases, Currency: p.Currency, Notes: m.notes}
 	rep.Start = reps[0].start.Format(time.RFC3339)
-	for _, r := range reps {
-		r.finish()
-	}
 	est := func(f func(r *replication) float64) Estimate {
 		vals := make([]float64, len(reps))
 		for i, r := range reps {
@@ -249,10 +284,16 @@ func hasCost(m *Model) bool {
 
 // finish brings the time-weighted statistics up to the end of the run.
 func (r *replication) finish() {
+	if r.warm <= r.now {
+		r.tl.start(r.warm) // a run that stopped at its horizon before the next event
+	}
 	r.wip.advance(r.now, r.warm)
 	for _, p := range r.pools {
 		p.busy.advance(r.now, r.warm)
 		p.waiting.advance(r.now, r.warm)
+	}
+	if r.tl.started && r.now > r.tl.origin {
+		r.tl.slot(r.now - 1) // the timeline covers the whole measured time
 	}
 }
 
@@ -355,6 +396,12 @@ func activities(m *Model, est estFunc) []Activity {
 		a.Canceled = cnt(func(x *elemRT) uint64 { return x.canceled })
 		a.Waiting = times(est, func(r *replication) *Stat { return &el(r).wait })
 		a.Processing = times(est, func(r *replication) *Stat { return &el(r).proc })
+		a.Utilisation = est(func(r *replication) float64 {
+			if e.pool < 0 {
+				return math.NaN()
+			}
+			return ratio(el(r).busy, float64(m.pools[e.pool].Size)*r.window())
+		})
 		a.Cost = est(func(r *replication) float64 { return el(r).cost })
 		out = append(out, a)
 	}

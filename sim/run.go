@@ -60,6 +60,7 @@ type replication struct {
 	// statistics
 	cycle     Stat
 	wip       timeWeighted
+	tl        *timeline // per interval: ended cases, WIP, queue per pool
 	outcomes  []*outcomeRT
 	outIdx    map[outKey]*outcomeRT
 	incidents [6]uint64 // by interp.IncidentKind
@@ -125,6 +126,7 @@ type elemRT struct {
 	wait, proc                                  Stat
 	attempts, completed, failed, errs, canceled uint64
 	cost                                        float64
+	busy                                        float64 // seconds of work of counted attempts, canceled ones included
 }
 
 type jobState uint8
@@ -253,8 +255,11 @@ func newReplication(ctx context.Context, m *Model, rep int, log *eventLog) (*rep
 	}
 	r.arrivals = p.Arrival.sampler(stream(p.Seed, rep, "arrival"))
 	r.startVars = r.gens(p.StartVariables, "start:")
+	r.tl = newTimeline(initialStep(p), 1+len(m.pools))
+	r.wip.tl, r.wip.slot = r.tl, 0
 	for i, pl := range m.pools {
 		pr := &poolRT{Pool: pl, idx: i}
+		pr.waiting.tl, pr.waiting.slot = r.tl, 1+i
 		for s := pl.Size - 1; s >= 0; s-- {
 			pr.free = append(pr.free, s)
 		}
@@ -501,6 +506,7 @@ func (r *replication) arrive() {
 // levels are their first maxima.
 func (r *replication) endWarmUp(t int64) {
 	r.warm, r.measuring = t, true
+	r.tl.start(t)
 	for _, tw := range r.levels() {
 		tw.advance(t, t)
 		tw.startMeasuring()
@@ -763,6 +769,7 @@ func (r *replication) account(rec *jobRec, canceled bool) {
 			el.proc.add(work)
 		}
 		el.cost += cost
+		el.busy += work
 		if p := el.pool; p != nil {
 			p.cost += cost
 			p.attempts++
@@ -873,6 +880,7 @@ func (r *replication) InstanceEnded(end interp.InstanceEnd) {
 	}
 	o.cycle.add(ct)
 	r.cycle.add(ct)
+	r.tl.count(r.now)
 	if r.cases != nil {
 		cost := 0.0
 		if c != nil {

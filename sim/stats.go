@@ -137,6 +137,10 @@ type timeWeighted struct {
 	max   int
 	last  int64   // ns of the last change
 	area  float64 // level × seconds since the warm-up
+	// tl, when set, also gets the integral per interval, as its level
+	// number slot
+	tl   *timeline
+	slot int
 }
 
 // set changes the level at time now (ns); warm is the end of the warm-up.
@@ -152,6 +156,9 @@ func (t *timeWeighted) advance(now, warm int64) {
 	from := max(t.last, warm)
 	if now > from {
 		t.area += float64(t.level) * float64(now-from) / 1e9
+		if t.tl != nil {
+			t.tl.integrate(t.slot, t.level, from, now)
+		}
 	}
 	t.last = max(t.last, now)
 }

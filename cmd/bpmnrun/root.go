@@ -80,6 +80,7 @@ error, 3 I/O error, 4 internal error.`,
 		newRunCmd(),
 		newTestCmd(),
 		newSimulateCmd(),
+		newCompareCmd(),
 		newServeCmd(),
 		newVersionCmd(),
 	)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/bpmnrun/bpmnrun/bpmn"
+	"github.com/bpmnrun/bpmnrun/report"
+	"github.com/bpmnrun/bpmnrun/report/simreport"
 	"github.com/bpmnrun/bpmnrun/sim"
 	"github.com/spf13/cobra"
 )
@@ -38,6 +41,7 @@ type simOptions struct {
 	replications int
 	format       simFormat
 	log, xes     string
+	html         string
 }
 
 func newSimulateCmd() *cobra.Command {
@@ -57,11 +61,18 @@ Prosimos JSON file; see docs/simulation.md) or, without it, from the
 model's QBP (BIMP) scenario. --cases, --horizon, --seed and --replications
 override the file. The same seed always gives the same report.
 
+--html FILE also writes the report as one self-contained HTML page: the
+diagram as a heat map (waiting time, processing time, utilisation per
+element), the cycle-time histogram, throughput, work in progress and
+queues over time, the key figures, the parameters and the seed (see
+docs/reports.md).
+
 Exit status: 0 on success, 1 for an invalid model or parameters, 2 for a
 usage error, 3 if a file cannot be read or written.`,
 		Example: `  bpmnrun simulate models/order/order.bpmn --params models/sim/order.yaml
   bpmnrun simulate models/sim/mm1.bpmn --params models/sim/mm1.yaml --cases 100000 --replications 8
-  bpmnrun simulate bimp_model.bpmn --format json --log events.csv`,
+  bpmnrun simulate bimp_model.bpmn --format json --log events.csv
+  bpmnrun simulate models/order/order.bpmn --params models/sim/order.yaml --html report.html`,
 		Args: fileArgs(1, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runSimulate(cmd, o, args[0])
@@ -76,6 +87,7 @@ usage error, 3 if a file cannot be read or written.`,
 	f.Var(&o.format, "format", `report format: "text", "json" or "csv"`)
 	f.StringVar(&o.log, "log", "", "write the event log of replication 1 to this CSV file")
 	f.StringVar(&o.xes, "log-xes", "", "write the event log of replication 1 to this XES file")
+	f.StringVar(&o.html, "html", "", "also write the report as a self-contained HTML page to this `FILE`")
 	cmd.MarkFlagsMutuallyExclusive("cases", "horizon")
 	return cmd
 }
@@ -86,7 +98,7 @@ func runSimulate(cmd *cobra.Command, o *simOptions, file string) error {
 	if err != nil {
 		return err
 	}
-	p, err := simParams(stderr, o, defs, file)
+	p, text, err := simParams(stderr, o.params, defs, file)
 	if err != nil {
 		return err
 	}
@@ -126,6 +138,12 @@ func runSimulate(cmd *cobra.Command, o *simOptions, file string) error {
 	if runErr != nil {
 		return runErr
 	}
+	if o.html != "" {
+		page := simreport.Build(defs, rep, text+overridesText(cmd))
+		if err := writeHTML(o.html, func(w io.Writer) error { return report.WriteHTML(w, page) }); err != nil {
+			return err
+		}
+	}
 	switch o.format {
 	case "json":
 		return rep.WriteJSON(stdout)
@@ -142,27 +160,57 @@ func (o *simOptions) paramsName(model string) string {
 	return model
 }
 
-// simParams reads --params, or the model's QBP scenario without it.
-func simParams(stderr io.Writer, o *simOptions, defs *bpmn.Definitions, model string) (*sim.Params, error) {
-	if o.params == "" {
+// simParams reads the parameter file, or the model's QBP scenario when
+// file is "". It returns the parameters and their text as the reports
+// show it.
+func simParams(stderr io.Writer, file string, defs *bpmn.Definitions, model string) (*sim.Params, string, error) {
+	if file == "" {
 		if !sim.HasQBP(defs) {
-			return nil, usageError("%s has no QBP simulation scenario: give the parameters with --params FILE (see docs/simulation.md)", model)
+			return nil, "", usageError("%s has no QBP simulation scenario: give the parameters with --params FILE (see docs/simulation.md)", model)
 		}
 		p, err := sim.ImportQBP(defs)
 		if err != nil {
-			return nil, paramsFailure(stderr, model, err)
+			return nil, "", paramsFailure(stderr, model, err)
 		}
-		return p, nil
+		return p, "# the QBP (BIMP) scenario in " + model + "\n", nil
 	}
-	data, err := os.ReadFile(o.params)
+	data, err := os.ReadFile(file)
 	if err != nil {
-		return nil, &fileError{file: o.params, err: err}
+		return nil, "", &fileError{file: file, err: err}
 	}
-	p, err := sim.LoadParams(o.params, data, defs)
+	p, err := sim.LoadParams(file, data, defs)
 	if err != nil {
-		return nil, paramsFailure(stderr, o.params, err)
+		return nil, "", paramsFailure(stderr, file, err)
 	}
-	return p, nil
+	return p, string(data), nil
+}
+
+// overridesText returns a comment naming the flags that override the
+// parameter file ("" when none do), for the parameters an HTML report
+// shows.
+func overridesText(cmd *cobra.Command) string {
+	var flags []string
+	for _, name := range []string{"cases", "horizon", "seed", "replications"} {
+		if f := cmd.Flags().Lookup(name); f != nil && f.Changed {
+			flags = append(flags, "--"+name+" "+f.Value.String())
+		}
+	}
+	if len(flags) == 0 {
+		return ""
+	}
+	return "\n# overridden on the command line: " + strings.Join(flags, " ") + "\n"
+}
+
+// writeHTML writes a page with write to file.
+func writeHTML(file string, write func(io.Writer) error) error {
+	var buf bytes.Buffer
+	if err := write(&buf); err != nil {
+		return err
+	}
+	if err := os.WriteFile(file, buf.Bytes(), 0o666); err != nil {
+		return &fileError{file: file, err: err}
+	}
+	return nil
 }
 
 // paramsFailure reports every problem of invalid parameters on stderr and

@@ -6,9 +6,17 @@
 // It is the only bridge between the simulator and the drawing: package
 // report itself depends on bpmn alone.
 //
-// sim.Report has no cycle-time buckets and no time series yet, so the
-// reports built here have no histogram and no line chart; Build fills
-// report.Report.Histograms and Charts as soon as sim provides them.
+// Build shows the cycle-time histogram of sim.Report (all replications
+// together) and its time series as line charts: throughput, work in
+// progress and the queue of every pool over the measured time, each
+// interval plotted at its middle. The heat maps are the mean and p90
+// waiting time, the mean processing time, the utilisation (an element's
+// share of its pool, on a scale up to 100 %) and the attempts of every
+// activity, and the share of cases of every end event.
+//
+// Diffs turns sim.Compare into report rows: the interval of each
+// difference is sim's (paired by replication when the runs share their
+// seeds), so the page judges a difference as the text output does.
 package simreport
 
 import (
@@ -42,7 +50,49 @@ func Build(defs *bpmn.Definitions, r *sim.Report, params string) report.Report {
 			Utilisation: p.Utilisation.Value, UtilisationCI: ci(p.Utilisation),
 			QueueMean: p.QueueMean.Value, QueueMax: p.QueueMax.Value})
 	}
+	if h := r.CycleHistogram; h != nil {
+		title := "Cycle time"
+		if r.Replications > 1 {
+			title += " (" + strconv.Itoa(r.Replications) + " replications together)"
+		}
+		hist := report.Histogram{Title: title, XLabel: "cycle time", Unit: report.Seconds}
+		for i, c := range h.Counts {
+			hist.Buckets = append(hist.Buckets, report.Bucket{Lo: h.Bounds[i], Hi: h.Bounds[i+1], Count: c})
+		}
+		rep.Histograms = append(rep.Histograms, hist)
+	}
+	rep.Charts = charts(r.Series)
 	return rep
+}
+
+// charts draws the time series: throughput, work in progress and, when
+// there are pools, their queues.
+func charts(ts *sim.TimeSeries) []report.Chart {
+	if ts == nil {
+		return nil
+	}
+	series := func(name string, ys []float64) report.Series {
+		s := report.Series{Name: name}
+		for i, y := range ys {
+			s.Points = append(s.Points, report.XY{X: (float64(i) + 0.5) * ts.Interval, Y: y})
+		}
+		return s
+	}
+	chart := func(title, ylabel string, yunit report.Unit, ss ...report.Series) report.Chart {
+		return report.Chart{Title: title, XLabel: "measured time", XUnit: report.Seconds, YLabel: ylabel, YUnit: yunit, Series: ss}
+	}
+	out := []report.Chart{
+		chart("Throughput over time", "cases ended per hour", report.PerHour, series("throughput", ts.Throughput)),
+		chart("Work in progress over time", "active cases", report.Number, series("work in progress", ts.WIP)),
+	}
+	if len(ts.Queues) > 0 {
+		var qs []report.Series
+		for _, q := range ts.Queues {
+			qs = append(qs, series(q.Pool, q.Length))
+		}
+		out = append(out, chart("Jobs waiting per pool", "jobs waiting", report.Number, qs...))
+	}
+	return out
 }
 
 func orDefault(s, def string) string {
@@ -105,18 +155,24 @@ func kpis(r *sim.Report) []report.KPI {
 	return ks
 }
 
-// overlays returns the heat maps: waiting and processing times and
-// attempts of the activities, and the share of cases ending at each end
-// event.
+// overlays returns the heat maps: waiting and processing times,
+// utilisation and attempts of the activities, and the share of cases
+// ending at each end event.
 func overlays(r *sim.Report) []report.Overlay {
 	wait := report.Overlay{Name: "mean waiting time", Unit: report.Seconds, Values: map[string]float64{}}
 	wait90 := report.Overlay{Name: "p90 waiting time", Unit: report.Seconds, Values: map[string]float64{}}
 	proc := report.Overlay{Name: "mean processing time", Unit: report.Seconds, Values: map[string]float64{}}
+	// a share of a pool: 100 % is darkest, so that a lightly loaded
+	// model does not look busy
+	util := report.Overlay{Name: "utilisation", Unit: report.Ratio, Values: map[string]float64{}, Max: 1}
 	attempts := report.Overlay{Name: "attempts", Unit: report.Number, Values: map[string]float64{}}
 	for _, a := range r.Activities {
 		wait.Values[a.Element] = a.Waiting.Mean.Value
 		wait90.Values[a.Element] = a.Waiting.P90.Value
 		proc.Values[a.Element] = a.Processing.Mean.Value
+		if a.Pool != "" {
+			util.Values[a.Element] = a.Utilisation.Value
+		}
 		attempts.Values[a.Element] = a.Attempts.Value
 	}
 	ends := report.Overlay{Name: "share of cases", Unit: report.Ratio, Values: map[string]float64{}}
@@ -126,7 +182,7 @@ func overlays(r *sim.Report) []report.Overlay {
 		}
 	}
 	var out []report.Overlay
-	for _, o := range []report.Overlay{wait, wait90, proc, attempts, ends} {
+	for _, o := range []report.Overlay{wait, wait90, proc, util, attempts, ends} {
 		if len(o.Values) > 0 {
 			out = append(out, o)
 		}
@@ -134,70 +190,44 @@ func overlays(r *sim.Report) []report.Overlay {
 	return out
 }
 
-// Diffs returns the rows comparing results a and b: throughput, cycle
-// times, work in progress, cost per case, the utilisation of every pool
-// and the mean waiting time of every activity (those of a, then those only
-// in b).
+// Diffs returns the rows comparing results a and b, those of
+// sim.Compare(a, b): throughput, cycle times, work in progress, outcome
+// shares, the utilisation and queue of every pool, cost per case,
+// incidents and the mean waiting time of every activity, each difference
+// with its own 95 % interval.
 func Diffs(a, b *sim.Report) []report.DiffRow {
-	row := func(name string, u report.Unit, better report.Direction, x, y sim.Estimate) report.DiffRow {
-		return report.DiffRow{Name: name, Unit: u, A: x.Value, ACI: ci(x), B: y.Value, BCI: ci(y), Better: better}
-	}
-	rows := []report.DiffRow{
-		row("throughput", report.PerHour, report.HigherIsBetter, a.Throughput, b.Throughput),
-		row("mean cycle time", report.Seconds, report.LowerIsBetter, a.CycleTime.Mean, b.CycleTime.Mean),
-		row("p90 cycle time", report.Seconds, report.LowerIsBetter, a.CycleTime.P90, b.CycleTime.P90),
-		row("work in progress (mean)", report.Number, report.LowerIsBetter, a.WIP, b.WIP),
-	}
-	if a.Cost != nil || b.Cost != nil {
-		rows = append(rows, row("cost per case", report.Number, report.LowerIsBetter, costPerCase(a), costPerCase(b)))
-	}
-	for _, name := range union(a.Pools, b.Pools, func(p sim.PoolStats) string { return p.Name }) {
-		pa, pb := find(a.Pools, name, func(p sim.PoolStats) string { return p.Name }), find(b.Pools, name, func(p sim.PoolStats) string { return p.Name })
-		rows = append(rows, row("utilisation of "+name, report.Ratio, report.Neutral, pa.Utilisation, pb.Utilisation))
-	}
-	for _, el := range union(a.Activities, b.Activities, func(x sim.Activity) string { return x.Element }) {
-		xa, xb := find(a.Activities, el, func(x sim.Activity) string { return x.Element }), find(b.Activities, el, func(x sim.Activity) string { return x.Element })
-		rows = append(rows, row("mean waiting time of "+el, report.Seconds, report.LowerIsBetter, xa.Waiting.Mean, xb.Waiting.Mean))
+	return DiffRows(sim.Compare(a, b))
+}
+
+// DiffRows returns the rows of a comparison.
+func DiffRows(c *sim.Comparison) []report.DiffRow {
+	var rows []report.DiffRow
+	for _, d := range c.Diffs {
+		rows = append(rows, report.DiffRow{Name: d.Name, Unit: unit(d.Unit), Better: direction(d.Better),
+			A: d.A.Value, ACI: ci(d.A), B: d.B.Value, BCI: ci(d.B),
+			DiffCI: d.Delta.CI95, HasDiffCI: d.Delta.HasCI})
 	}
 	return rows
 }
 
-func costPerCase(r *sim.Report) sim.Estimate {
-	if r.Cost == nil {
-		return sim.Estimate{Value: math.NaN()}
+func unit(u string) report.Unit {
+	switch u {
+	case "s":
+		return report.Seconds
+	case "/h":
+		return report.PerHour
+	case "ratio":
+		return report.Ratio
 	}
-	return r.Cost.PerCase
+	return report.Number
 }
 
-// union returns the keys of xs, then those of ys not in xs, in order.
-func union[T any](xs, ys []T, key func(T) string) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, s := range [][]T{xs, ys} {
-		for _, x := range s {
-			if k := key(x); !seen[k] {
-				seen[k] = true
-				out = append(out, k)
-			}
-		}
+func direction(better string) report.Direction {
+	switch better {
+	case sim.LowerIsBetter:
+		return report.LowerIsBetter
+	case sim.HigherIsBetter:
+		return report.HigherIsBetter
 	}
-	return out
-}
-
-// find returns the element of xs with key k; one with NaN estimates when
-// there is none.
-func find[T any](xs []T, k string, key func(T) string) T {
-	for _, x := range xs {
-		if key(x) == k {
-			return x
-		}
-	}
-	var zero T
-	switch z := any(&zero).(type) {
-	case *sim.PoolStats:
-		z.Utilisation = sim.Estimate{Value: math.NaN()}
-	case *sim.Activity:
-		z.Waiting.Mean = sim.Estimate{Value: math.NaN()}
-	}
-	return zero
+	return report.Neutral
 }

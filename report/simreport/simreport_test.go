@@ -56,6 +56,12 @@ func TestBuild(t *testing.T) {
 		`<tr data-element="reserve_stock">`,
 		`<tr data-element="order_completed">`, // share of cases
 		`data-plot="bar"`,                     // utilisation
+		`data-plot="histogram"`,               // cycle times
+		`data-plot="line"`,                    // time series
+		"<title>Throughput over time</title>",
+		"<title>Jobs waiting per pool</title>",
+		`<polyline class="series" data-series="warehouse"`,
+		`class="heat-tab heat-tab-3">utilisation</label>`,
 		"<td>warehouse</td>",
 		"replications: values are means",
 		"rate: 40/h", // the parameters
@@ -75,9 +81,17 @@ func TestDiffs(t *testing.T) {
 		names[i] = d.Name
 	}
 	got := strings.Join(names, "|")
-	want := "throughput|mean cycle time|p90 cycle time|work in progress (mean)|cost per case|utilisation of warehouse|utilisation of payments|mean waiting time of reserve_stock|mean waiting time of charge_payment"
+	want := "throughput|mean cycle time|p90 cycle time|p99 cycle time|work in progress (mean)|" +
+		"share completed at order_completed|share completed at order_rejected|share timed out at order_timed_out|" +
+		"utilisation of warehouse|mean queue at warehouse|utilisation of payments|mean queue at payments|" +
+		"cost per case (EUR)|incidents JOB_NO_RETRIES|mean waiting time of reserve_stock|mean waiting time of charge_payment"
 	if got != want {
 		t.Errorf("rows %s\nwant %s", got, want)
+	}
+	for _, d := range diffs {
+		if !d.HasDiffCI {
+			t.Errorf("%s has no interval of its own", d.Name)
+		}
 	}
 	var buf bytes.Buffer
 	if err := report.WriteCompareHTML(&buf, Build(defs, a, ""), Build(defs, b, ""), diffs); err != nil {
