@@ -35,6 +35,11 @@ type Options struct {
 	// passing through: a simulator gives them durations and resources
 	// (BIMP/QBP and Prosimos models are made of plain tasks).
 	TaskJobs func(task *bpmn.Node) bool
+	// NewKey, when non-nil, hands out every key the engine needs
+	// (instances, element instances, jobs, incidents, messages) instead of
+	// the engine's own counter: a durable driver with several nodes gives
+	// each node its own key blocks. Keys must be unique and non-zero.
+	NewKey func() uint64
 	// TrackTouched makes the engine record which instances each input
 	// changed, for Touched (a durable store persists just those).
 	TrackTouched bool

@@ -128,3 +128,21 @@ func TestRestoreInstanceRaisesCounters(t *testing.T) {
 		}
 	}
 }
+
+func TestNewKeyOption(t *testing.T) {
+	next := uint64(1000)
+	h := newHarness(t, seq3, func(o *Options) { o.NewKey = func() uint64 { next += 10; return next } })
+	k := h.start("seq3", nil)
+	if k != 1010 {
+		t.Fatalf("instance key %d, want 1010 from the allocator", k)
+	}
+	for _, j := range h.e.Jobs() {
+		if j.Key%10 != 0 || j.Key <= 1010 {
+			t.Fatalf("job key %d not from the allocator", j.Key)
+		}
+	}
+	h.complete("a", nil)
+	h.complete("b", nil)
+	h.complete("c", nil)
+	h.mustEnd(k, Completed, "e")
+}

@@ -110,7 +110,14 @@ func (e *Engine) DeployDefinitions(defs *bpmn.Definitions) (*Program, error) {
 	return prog, e.Deploy(prog)
 }
 
-func (e *Engine) newKey() uint64  { e.nextKey++; return e.nextKey }
+func (e *Engine) newKey() uint64 {
+	if e.opts.NewKey != nil {
+		return e.opts.NewKey()
+	}
+	e.nextKey++
+	return e.nextKey
+}
+
 func (e *Engine) nextSeq() uint64 { e.seq++; return e.seq }
 
 // Start starts an instance of the process with the given id at its none

@@ -443,13 +443,13 @@ func (e *Engine) fireTimer(tm *timer) {
 		e.touch(tm.job.ei)
 		tm.job.retryTimer = nil
 		tm.job.NotBefore = time.Time{}
-		e.JobActivatable(tm.job)
+		e.makeActivatable(tm.job)
 		return
 	case tmJobTimeout:
 		e.touch(tm.job.ei)
 		tm.job.retryTimer = nil
 		tm.job.Activated = false
-		e.JobActivatable(tm.job)
+		e.makeActivatable(tm.job)
 		return
 	case tmMsgExpiry:
 		e.expireMessage(tm.msg)

@@ -97,7 +97,7 @@ func (e *Engine) ResolveIncident(key uint64) error {
 			if j.Retries <= 0 {
 				j.Retries = 1
 			}
-			e.JobActivatable(j)
+			e.makeActivatable(j)
 		}
 	case retryActivate, retryWork:
 		w := inc.w

@@ -74,16 +74,16 @@ func (e *Engine) createJob(ei *elemInst) {
 	ei.job = j
 	e.jobs.put(j.Key, j)
 	e.trace(TraceJobCreated, ei, nil, ei.node.ID, j.Type)
-	e.JobActivatable(j)
+	e.makeActivatable(j)
 	if o := e.opts.Observer; o != nil {
 		o.JobCreated(j.view())
 	}
 }
 
-// JobActivatable makes j available to ActivateJobs. Queues exist only for
+// makeActivatable makes j available to ActivateJobs. Queues exist only for
 // job types that a worker has asked for, so drivers that complete jobs
 // straight from the Observer pay nothing for them.
-func (e *Engine) JobActivatable(j *job) {
+func (e *Engine) makeActivatable(j *job) {
 	j.state = JobActivatable
 	j.Activated = false
 	if len(e.jobQueues) == 0 {
@@ -254,7 +254,7 @@ func (e *Engine) FailJob(key uint64, retries int, backoff time.Duration, msg str
 		j.retryTimer = &timer{purpose: tmJobRetry, due: j.NotBefore, job: j}
 		e.addTimer(j.retryTimer)
 	default:
-		e.JobActivatable(j)
+		e.makeActivatable(j)
 	}
 	return e.drain()
 }

@@ -27,6 +27,8 @@ import (
 //
 // BPMNRUN_SERVE_BENCH_N sets the instances of the throughput run (default
 // 2000); the facade is measured over 400 awaited starts from 8 clients.
+// The servers run with their defaults (trace stored);
+// BPMNRUN_SERVE_BENCH_TRACE=false runs them with --trace=false.
 func TestServeBenchmark(t *testing.T) {
 	if os.Getenv("BPMNRUN_SERVE_BENCH") == "" {
 		t.Skip("set BPMNRUN_SERVE_BENCH=1 to run the serve benchmarks (see docs/benchmarks.md)")
@@ -57,7 +59,9 @@ func TestServeBenchmark(t *testing.T) {
 			var nodes []*node
 			for range cfg.nodes {
 				nd := newNode(t, bin, dbURL, models)
-				nd.args = append(nd.args[:len(nd.args)-1], "--trace=false")
+				if os.Getenv("BPMNRUN_SERVE_BENCH_TRACE") == "false" {
+					nd.args = append(nd.args[:len(nd.args)-1], "--trace=false")
+				}
 				nd.start()
 				nodes = append(nodes, nd)
 			}

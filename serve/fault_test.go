@@ -180,15 +180,15 @@ type faultLoad struct {
 	lock      time.Duration // job lock timeout
 
 	mu         sync.Mutex
-	started    map[uint64]bool   // keys returned by successful starts
-	seen       map[uint64]bool   // instances seen in activated jobs
-	acked      map[string]int    // "instance/element" -> completions answered 204
-	activated  map[uint64]int    // job key -> activations
-	rejected   atomic.Int64      // completions answered 404 (job already completed)
-	dropped    atomic.Int64      // jobs a worker "crashed" on: left to their lock timeout
-	doubled    atomic.Int64      // jobs completed twice on purpose
-	lostStarts atomic.Int64      // starts whose answer was lost (outcome unknown)
-	clientErrs atomic.Int64      // calls that failed (connection refused, reset, 503)
+	started    map[uint64]bool // keys returned by successful starts
+	seen       map[uint64]bool // instances seen in activated jobs
+	acked      map[string]int  // "instance/element" -> completions answered 204
+	activated  map[uint64]int  // job key -> activations
+	rejected   atomic.Int64    // completions answered 404 (job already completed)
+	dropped    atomic.Int64    // jobs a worker "crashed" on: left to their lock timeout
+	doubled    atomic.Int64    // jobs completed twice on purpose
+	lostStarts atomic.Int64    // starts whose answer was lost (outcome unknown)
+	clientErrs atomic.Int64    // calls that failed (connection refused, reset, 503)
 	nStarted   atomic.Int64
 }
 
@@ -505,4 +505,3 @@ func metric(t *testing.T, n *node, name string) int64 {
 	}
 	return 0
 }
-

@@ -110,6 +110,7 @@ func (ts *testServer) stop() {
 	ts.cancel()
 	<-ts.done
 	ts.http.Close()
+	ts.srv.Close()
 	ts.db.Close()
 	ts.cancel = nil
 }

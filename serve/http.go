@@ -17,28 +17,39 @@ import (
 	"github.com/bpmnrun/bpmnrun/store"
 )
 
+// route is one endpoint of the API (openapi.yaml documents each).
+type route struct {
+	pattern string // "METHOD /path"
+	name    string // for metrics
+	handle  func(s *Server, w http.ResponseWriter, r *http.Request) error
+}
+
+var apiRoutes = []route{
+	{"GET /healthz", "healthz", (*Server).handleHealth},
+	{"GET /metrics", "metrics", (*Server).handleMetrics},
+	{"POST /v1/deployments", "deploy", (*Server).handleDeploy},
+	{"GET /v1/deployments", "deployments", (*Server).handleDeployments},
+	{"POST /v1/process-instances", "start", (*Server).handleStart},
+	{"GET /v1/process-instances/{key}", "instance", (*Server).handleInstance},
+	{"POST /v1/process-instances/{key}/cancellation", "cancel", (*Server).handleCancel},
+	{"POST /v1/process-instances/{key}/variables", "variables", (*Server).handleVariables},
+	{"POST /v1/messages", "publish", (*Server).handlePublish},
+	{"POST /v1/jobs/activation", "activate", (*Server).handleActivate},
+	{"POST /v1/jobs/{key}/completion", "complete", (*Server).handleComplete},
+	{"POST /v1/jobs/{key}/failure", "fail", (*Server).handleFail},
+	{"POST /v1/jobs/{key}/error", "error", (*Server).handleError},
+	{"GET /v1/incidents", "incidents", (*Server).handleIncidents},
+	{"POST /v1/incidents/{key}/resolution", "resolve", (*Server).handleResolve},
+}
+
 // routes builds the HTTP API. Every route is wrapped for auth, the body
 // size limit and the latency histogram.
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
-	handle := func(pattern, name string, h func(w http.ResponseWriter, r *http.Request) error) {
-		mux.Handle(pattern, s.wrap(name, h))
+	for _, rt := range apiRoutes {
+		h := rt.handle
+		mux.Handle(rt.pattern, s.wrap(rt.name, func(w http.ResponseWriter, r *http.Request) error { return h(s, w, r) }))
 	}
-	handle("GET /healthz", "healthz", s.handleHealth)
-	handle("GET /metrics", "metrics", s.handleMetrics)
-	handle("POST /v1/deployments", "deploy", s.handleDeploy)
-	handle("GET /v1/deployments", "deployments", s.handleDeployments)
-	handle("POST /v1/process-instances", "start", s.handleStart)
-	handle("GET /v1/process-instances/{key}", "instance", s.handleInstance)
-	handle("POST /v1/process-instances/{key}/cancellation", "cancel", s.handleCancel)
-	handle("POST /v1/process-instances/{key}/variables", "variables", s.handleVariables)
-	handle("POST /v1/messages", "publish", s.handlePublish)
-	handle("POST /v1/jobs/activation", "activate", s.handleActivate)
-	handle("POST /v1/jobs/{key}/completion", "complete", s.handleComplete)
-	handle("POST /v1/jobs/{key}/failure", "fail", s.handleFail)
-	handle("POST /v1/jobs/{key}/error", "error", s.handleError)
-	handle("GET /v1/incidents", "incidents", s.handleIncidents)
-	handle("POST /v1/incidents/{key}/resolution", "resolve", s.handleResolve)
 	mux.Handle("/", s.wrap("unknown", func(w http.ResponseWriter, r *http.Request) error {
 		return apiErr(404, "NOT_FOUND", "no route %s %s (see openapi.yaml)", r.Method, r.URL.Path)
 	}))
@@ -196,7 +207,7 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4")
-	s.metrics.write(w)
+	s.metrics.write(w, s.keys.blocks.Load())
 	return nil
 }
 

@@ -3,7 +3,9 @@ package serve
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/bpmnrun/bpmnrun/store"
 )
@@ -14,6 +16,14 @@ import (
 // transaction of their own; each input takes a slice of the node's block
 // (inputs run concurrently), sets the engine's key counter to its start,
 // and checks afterwards that the engine stayed inside it.
+//
+// interp.Restore raises the counters past every key it restores. When an
+// input restores an instance written by another node from a higher block,
+// the engine would hand out keys of that block: the input then asks for a
+// block above that key (needAbove) and runs again. Two nodes that work on
+// each other's instances thus leap over each other's blocks; the store's
+// counter, above every key ever handed out, guarantees a fresh block is
+// above any key seen.
 
 const (
 	blockSize = 1 << 16 // keys reserved from the store at a time
@@ -28,6 +38,8 @@ type keyPool struct {
 	db        *store.DB
 	next, end uint64 // free keys: (next, end]
 	want      uint64 // reserve at least this many next time
+	floor     uint64 // the next block must start above this key
+	blocks    atomic.Uint64
 }
 
 // ensure reserves a new block when fewer than n keys are left. It runs
@@ -37,7 +49,7 @@ func (p *keyPool) ensure(ctx context.Context, n uint64) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	n = max(n, p.want)
-	if p.end-p.next >= n {
+	if p.end-p.next >= n && p.next >= p.floor {
 		return nil
 	}
 	size := max(uint64(blockSize), 2*n)
@@ -45,8 +57,25 @@ func (p *keyPool) ensure(ctx context.Context, n uint64) error {
 	if err != nil {
 		return err
 	}
-	p.next, p.end, p.want = first, first+size, 0
+	if first < p.floor {
+		// Cannot happen: the store's counter is above every key handed
+		// out, and floor is such a key.
+		return fmt.Errorf("reserved keys from %d, below key %d seen in the store", first, p.floor)
+	}
+	p.next, p.end, p.want, p.floor = first, first+size, 0, 0
+	p.blocks.Add(1)
 	return nil
+}
+
+// needAbove asks the next ensure for a block above key: an input restored
+// an instance holding keys above this node's block (written by another
+// node), and the engine hands out keys above the largest it restored.
+func (p *keyPool) needAbove(key uint64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if key >= p.next {
+		p.floor = max(p.floor, key)
+	}
 }
 
 // take returns the start of a slice of n keys: the engine may use keys

@@ -22,6 +22,7 @@ type metrics struct {
 	jobsFailed    atomic.Uint64
 	retries       atomic.Uint64 // inputs run again after a lost race
 	timerBatches  atomic.Uint64
+	batches       atomic.Uint64 // SQLite group commits
 
 	mu   sync.Mutex
 	reqs map[string]*histogram // by route
@@ -65,7 +66,7 @@ func (m *metrics) observe(route string, status int, d time.Duration) {
 	}
 }
 
-func (m *metrics) write(w io.Writer) {
+func (m *metrics) write(w io.Writer, keyBlocks uint64) {
 	counter := func(name, help string, v uint64) {
 		fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s counter\n%s %d\n", name, help, name, name, v)
 	}
@@ -76,7 +77,9 @@ func (m *metrics) write(w io.Writer) {
 	counter("bpmnrun_jobs_completed_total", "Jobs completed through this node.", m.jobsCompleted.Load())
 	counter("bpmnrun_jobs_failed_total", "Failed job attempts reported to this node.", m.jobsFailed.Load())
 	counter("bpmnrun_input_retries_total", "Inputs run again after losing a race with another transaction.", m.retries.Load())
-	counter("bpmnrun_timer_batches_total", "Transactions that fired due timers.", m.timerBatches.Load())
+	counter("bpmnrun_timer_batches_total", "Inputs that fired due timers.", m.timerBatches.Load())
+	counter("bpmnrun_group_commits_total", "SQLite transactions committing a batch of inputs.", m.batches.Load())
+	counter("bpmnrun_key_blocks_total", "Blocks of keys reserved by this node (more than one per 65536 keys: it leapt over another node's block).", keyBlocks)
 
 	m.mu.Lock()
 	defer m.mu.Unlock()

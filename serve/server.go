@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bpmnrun/bpmnrun/store"
@@ -43,7 +46,12 @@ type Server struct {
 	hub     *hub
 	timers  *timerLoop
 	metrics *metrics
-	logMu   sync.Mutex
+	batch   *batcher // SQLite: group commit
+	// regStale asks syncRegistry to read deployments (PostgreSQL).
+	regStale atomic.Bool
+	quit     chan struct{} // closed when the server stops: long polls end
+	quitOnce sync.Once
+	logMu    sync.Mutex
 }
 
 // New returns a server over the store of opts, with the deployments read.
@@ -60,12 +68,26 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	if opts.Poll <= 0 {
 		opts.Poll = time.Second
 	}
-	s := &Server{opts: opts, db: opts.DB, reg: newRegistry(), keys: &keyPool{db: opts.DB}, hub: newHub(), metrics: newMetrics()}
+	s := &Server{opts: opts, db: opts.DB, reg: newRegistry(), keys: &keyPool{db: opts.DB}, hub: newHub(), metrics: newMetrics(), quit: make(chan struct{})}
 	s.timers = newTimerLoop(s)
 	if err := s.reg.refresh(ctx, s.db); err != nil {
 		return nil, err
 	}
+	if s.db.Kind() == store.SQLite {
+		s.batch = newBatcher(s)
+	}
+	s.regStale.Store(true)
 	return s, nil
+}
+
+// Close stops the server's background work (after Run and the HTTP server
+// have stopped). It does not close the store.
+func (s *Server) Close() {
+	s.stopWaits()
+	if s.batch != nil {
+		s.batch.close()
+		s.batch = nil
+	}
 }
 
 func (s *Server) now() time.Time { return s.opts.Now().UTC() }
@@ -79,9 +101,15 @@ func (s *Server) logf(format string, args ...any) {
 	fmt.Fprintf(s.opts.Log, "%s "+format+"\n", append([]any{s.now().Format(time.RFC3339)}, args...)...)
 }
 
+// stopWaits ends the long polls and awaited starts in progress.
+func (s *Server) stopWaits() { s.quitOnce.Do(func() { close(s.quit) }) }
+
 // Run fires timers on the real clock and, on PostgreSQL, listens for the
-// notifications of other nodes, until ctx ends.
+// notifications of other nodes, until ctx ends. Then it ends the waiting
+// requests (long polls answer with no jobs) so that the HTTP server can
+// shut down.
 func (s *Server) Run(ctx context.Context) error {
+	defer s.stopWaits()
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
@@ -97,11 +125,17 @@ func (s *Server) Run(ctx context.Context) error {
 // listener reconnected: anything may have been missed).
 func (s *Server) onNotify(payload string) {
 	switch {
+	case payload == "deploy":
+		s.regStale.Store(true)
 	case payload == "":
+		s.regStale.Store(true)
 		s.hub.all()
 		s.timers.hint(time.Time{})
-	case len(payload) > 4 && payload[:4] == "job:":
-		s.hub.jobReady(payload[4:])
+	case strings.HasPrefix(payload, "job:"): // job:N:TYPE
+		if n, typ, ok := strings.Cut(payload[4:], ":"); ok {
+			k, _ := strconv.Atoi(n)
+			s.hub.jobReady(typ, max(k, 1))
+		}
 	case len(payload) > 4 && payload[:4] == "end:":
 		var k uint64
 		if _, err := fmt.Sscan(payload[4:], &k); err == nil {

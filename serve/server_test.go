@@ -3,11 +3,14 @@ package serve
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -136,7 +139,7 @@ func TestFailAndIncident(t *testing.T) {
 		if len(jobs) != 1 || jobs[0].Retries != 2 {
 			t.Fatalf("jobs %+v", jobs)
 		}
-		if err := ts.c.Fail(ctx, jobs[0].Key, client.FailRequest{Retries: 1, ErrorMessage: "boom", RetryBackOff: 200 * time.Millisecond}); err != nil {
+		if err := ts.c.Fail(ctx, jobs[0].Key, client.FailRequest{Retries: 1, ErrorMessage: "boom", RetryBackOff: time.Second}); err != nil {
 			t.Fatal(err)
 		}
 		if j, _ := ts.c.Activate(ctx, client.ActivateRequest{Type: "risky"}); len(j) != 0 {
@@ -396,4 +399,221 @@ func TestMetrics(t *testing.T) {
 			t.Errorf("/metrics lacks %q:\n%s", want, text)
 		}
 	}
+}
+
+// TestConcurrentLoad runs instances of the three-task model concurrently
+// and checks from the trace that every job completed exactly once.
+func TestConcurrentLoad(t *testing.T) {
+	stores(t, func(t *testing.T, newURL func(*testing.T) string) {
+		ts := startServer(t, newURL(t))
+		deploy(t, ts.c, "three.bpmn")
+		workers(t, ts.c, func(j client.Job) map[string]any { return map[string]any{j.Type: j.Key} }, "a", "b", "c")
+		checkLoad(t, []*client.Client{ts.c}, 60)
+	})
+}
+
+// TestTwoNodes: two servers on one PostgreSQL database. A model deployed
+// on one is started on the other; workers on both share the jobs; a
+// message published on one correlates to an instance waiting on the other.
+func TestTwoNodes(t *testing.T) {
+	url := postgresURL(t)
+	a := startServer(t, url)
+	b := startServer(t, url)
+	ctx := context.Background()
+	deploy(t, a.c, "three.bpmn")
+	deploy(t, a.c, "fault.bpmn")
+	workers(t, a.c, func(j client.Job) map[string]any { return map[string]any{j.Type: j.Key} }, "a", "b", "c", "fa", "fb")
+	workers(t, b.c, func(j client.Job) map[string]any { return map[string]any{j.Type: j.Key} }, "a", "b", "c", "fa", "fb")
+	checkLoad(t, []*client.Client{b.c, a.c}, 60)
+	inst, err := b.c.Start(ctx, client.StartRequest{ProcessID: "fault", Variables: map[string]any{"id": "two", "delay": "PT0.2S"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.c.Publish(ctx, client.Message{Name: "go", CorrelationKey: "two"}); err != nil {
+		t.Fatal(err)
+	}
+	got := waitState(t, b.c, inst.Key, "completed", 10*time.Second)
+	if got.Variables["fb"] == nil {
+		t.Fatalf("instance across nodes: %+v", got)
+	}
+}
+
+// checkLoad starts n instances of "three" through the clients in turn,
+// 8 at a time, awaiting each, and checks each job completed once.
+func checkLoad(t *testing.T, cs []*client.Client, n int) {
+	t.Helper()
+	ctx := context.Background()
+	keys := make(chan uint64, n)
+	errs := make(chan error, n)
+	sem := make(chan struct{}, 8)
+	for i := range n {
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem }()
+			inst, err := cs[i%len(cs)].Start(ctx, client.StartRequest{ProcessID: "three", Await: true, Timeout: 30 * time.Second})
+			if err != nil {
+				errs <- err
+				return
+			}
+			keys <- inst.Key
+		}()
+	}
+	for range cap(sem) {
+		sem <- struct{}{}
+	}
+	close(keys)
+	close(errs)
+	for err := range errs {
+		t.Fatalf("start: %v", err)
+	}
+	count := 0
+	for k := range keys {
+		count++
+		inst, err := cs[0].Instance(ctx, k, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := map[string]int{}
+		for _, ev := range inst.Trace {
+			if ev.Kind == "job-completed" || ev.Kind == "ended" {
+				done[ev.ElementID]++
+			}
+		}
+		if inst.State != "completed" || done["a"] != 1 || done["b"] != 1 || done["c"] != 1 || done["three"] != 1 {
+			t.Errorf("instance %d: %s, completions %v", k, inst.State, done)
+		}
+	}
+	if count != n {
+		t.Fatalf("%d instances completed, want %d", count, n)
+	}
+}
+
+// TestBrokenInstanceDoesNotBlockTimers: an instance whose snapshot cannot
+// be restored is set aside (and logged); the timers of others still fire.
+func TestBrokenInstanceDoesNotBlockTimers(t *testing.T) {
+	url := sqliteURL(t)
+	var log lockedBuffer
+	ts := startServer(t, url, func(o *Options) { o.Log = &log })
+	ctx := context.Background()
+	deploy(t, ts.c, "sleep.bpmn")
+	var keys []uint64
+	for range 3 {
+		inst, err := ts.c.Start(ctx, client.StartRequest{ProcessID: "sleep", Variables: map[string]any{"delay": "PT0.5S"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, inst.Key)
+	}
+	raw, err := sql.Open("sqlite", strings.TrimPrefix(url, "sqlite:"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(`UPDATE instances SET snapshot = ? WHERE key = ?`, `{"version":1,"key":1,"process":"sleep","root":{"key":1,"process":"gone"}}`, int64(keys[0])); err != nil {
+		t.Fatal(err)
+	}
+	waitState(t, ts.c, keys[1], "completed", 10*time.Second)
+	waitState(t, ts.c, keys[2], "completed", 10*time.Second)
+	if !strings.Contains(log.String(), fmt.Sprintf("timers: instance %d: ", keys[0])) {
+		t.Errorf("log does not name the broken instance:\n%s", log.String())
+	}
+}
+
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// TestKeysAcrossNodes: an input on one node that restores an instance
+// written by another node, from a higher key block, must not hand out
+// keys of that node's block (interp.Restore raises the engine's key
+// counter past every restored key).
+func TestKeysAcrossNodes(t *testing.T) {
+	url := postgresURL(t)
+	a := startServer(t, url)
+	b := startServer(t, url)
+	ctx := context.Background()
+	deploy(t, a.c, "three.bpmn")
+	if _, err := a.c.Start(ctx, client.StartRequest{ProcessID: "three"}); err != nil { // a reserves its block
+		t.Fatal(err)
+	}
+	y, err := b.c.Start(ctx, client.StartRequest{ProcessID: "three"}) // b reserves the next block
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.srv.keys.mu.Lock()
+	bStart, bEnd := b.srv.keys.end-blockSize, b.srv.keys.end
+	b.srv.keys.mu.Unlock()
+	if y.Key <= bStart || y.Key > bEnd {
+		t.Fatalf("instance %d not in b's block (%d, %d]", y.Key, bStart, bEnd)
+	}
+	jobs, err := a.c.Activate(ctx, client.ActivateRequest{Type: "a", MaxJobs: 10})
+	if err != nil || len(jobs) != 2 {
+		t.Fatalf("activate through a: %v %+v", err, jobs)
+	}
+	for _, j := range jobs {
+		if err := a.c.Complete(ctx, j.Key, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := a.c.Instance(ctx, y.Key, false)
+	if err != nil || len(got.Jobs) != 1 {
+		t.Fatalf("instance %d: %v %+v", y.Key, err, got)
+	}
+	if k := got.Jobs[0].Key; k > bStart && k <= bEnd {
+		t.Fatalf("node a handed out key %d of node b's block (%d, %d]", k, bStart, bEnd)
+	}
+	// b goes on in its block; nothing collides.
+	workers(t, b.c, nil, "a", "b", "c")
+	checkLoad(t, []*client.Client{b.c, a.c}, 20)
+}
+
+func TestCancelAndVariables(t *testing.T) {
+	stores(t, func(t *testing.T, newURL func(*testing.T) string) {
+		ts := startServer(t, newURL(t))
+		ctx := context.Background()
+		deploy(t, ts.c, "three.bpmn")
+		inst, err := ts.c.Start(ctx, client.StartRequest{ProcessID: "three", Variables: map[string]any{"a": 1}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := ts.c.SetVariables(ctx, inst.Key, map[string]any{"b": "two"}); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := ts.c.Instance(ctx, inst.Key, false)
+		if got.Variables["a"] != 1.0 || got.Variables["b"] != "two" || len(got.Elements) != 1 || got.Elements[0].ElementID != "a" {
+			t.Fatalf("instance: %+v", got)
+		}
+		if err := ts.c.Cancel(ctx, inst.Key); err != nil {
+			t.Fatal(err)
+		}
+		got = waitState(t, ts.c, inst.Key, "canceled", time.Second)
+		if got.Variables["b"] != "two" {
+			t.Fatalf("canceled instance: %+v", got)
+		}
+		if jobs, _ := ts.c.Activate(ctx, client.ActivateRequest{Type: "a"}); len(jobs) != 0 {
+			t.Fatalf("job of a canceled instance: %+v", jobs)
+		}
+		if err := ts.c.Cancel(ctx, inst.Key); !errors.Is(err, client.ErrConflict) {
+			t.Fatalf("canceling an ended instance: %v, want 409", err)
+		}
+		if err := ts.c.SetVariables(ctx, 999999, map[string]any{"x": 1}); !errors.Is(err, client.ErrNotFound) {
+			t.Fatalf("variables of an unknown instance: %v, want 404", err)
+		}
+		if _, err := ts.c.Instance(ctx, 999999, false); !errors.Is(err, client.ErrNotFound) {
+			t.Fatalf("unknown instance: %v, want 404", err)
+		}
+	})
 }

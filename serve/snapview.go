@@ -9,13 +9,13 @@ import (
 	"github.com/bpmnrun/bpmnrun/store"
 )
 
-// This file reads the engine's versioned snapshot format (interp.Snapshot,
-// version interp.SnapshotVersion) for what the public engine API does not
-// tell (see docs/serve-engine-needs.md): the state of each job (backing
-// off or not), the due times of an instance's timers, the age (sequence
-// number) of subscriptions, and the top-level instance that owns a
-// called instance's jobs. It also builds the engine-wide snapshot that
-// Restore reads, with the key counter set to a reserved block.
+// The index rows of an instance come from the engine's queries (Jobs with
+// State and Root, Subscriptions with Root and Seq, Incidents with Root,
+// Timers). What the public API does not give is read from the engine's
+// versioned snapshot format (interp.Snapshot, version
+// interp.SnapshotVersion): when and by which message an instance started,
+// and the buffered messages and timer start events as they are written
+// back. This file also builds the engine-wide snapshot that Restore reads.
 
 // engineSnap is interp.Snapshot with its parts kept as raw JSON.
 type engineSnap struct {
@@ -29,56 +29,52 @@ type engineSnap struct {
 	StartTimers []json.RawMessage `json:"startTimers,omitempty"`
 }
 
-// instView is the part of an instance snapshot that the index needs.
-type instView struct {
-	Version int      `json:"version"`
-	Key     uint64   `json:"key"`
-	Process string   `json:"process"`
-	Root    elemView `json:"root"`
+// instHeader is what the store needs of an instance snapshot beyond the
+// engine's queries.
+type instHeader struct {
+	Version int    `json:"version"`
+	Key     uint64 `json:"key"`
+	Process string `json:"process"`
+	Root    struct {
+		Info *struct {
+			StartedAt time.Time  `json:"startedAt"`
+			StartKey  *[2]string `json:"startKey"`
+		} `json:"info"`
+	} `json:"root"`
 }
 
-type elemView struct {
-	Key     uint64 `json:"key"`
-	Process string `json:"process"` // set on roots (top-level and called)
-	Element string `json:"element"`
-	Info    *struct {
-		StartKey *[2]string `json:"startKey"`
-	} `json:"info"`
-	Job *struct {
-		Key        uint64     `json:"key"`
-		Type       string     `json:"type"`
-		Retries    int        `json:"retries"`
-		Deadline   time.Time  `json:"deadline"`
-		ErrorMsg   string     `json:"errorMessage"`
-		State      int        `json:"state"`
-		RetryTimer *timerView `json:"retryTimer"`
-	} `json:"job"`
-	Timers   []timerView `json:"timers"`
-	Subs     []subView   `json:"subscriptions"`
-	Incident *struct {
-		Key       uint64
-		Kind      interp.IncidentKind
-		ElementID string
-		JobKey    uint64
-		Message   string
-		ErrorCode string
-		At        time.Time
-	} `json:"incident"`
-	Children []elemView `json:"children"`
-	Called   *elemView  `json:"called"`
+func readHeader(raw []byte) (*instHeader, error) {
+	var h instHeader
+	if err := json.Unmarshal(raw, &h); err != nil {
+		return nil, fmt.Errorf("reading instance snapshot: %w", err)
+	}
+	if h.Version != interp.SnapshotVersion {
+		return nil, fmt.Errorf("instance snapshot version %d, this server reads %d", h.Version, interp.SnapshotVersion)
+	}
+	return &h, nil
+}
+
+// startedAt returns the start time of the instance (def when unknown).
+func (h *instHeader) startedAt(def time.Time) time.Time {
+	if in := h.Root.Info; in != nil && !in.StartedAt.IsZero() {
+		return in.StartedAt
+	}
+	return def
+}
+
+// startMessage returns the name and correlation key of the message that
+// started the instance (Zeebe's single-instance rule), or "", "".
+func (h *instHeader) startMessage() (string, string) {
+	if in := h.Root.Info; in != nil && in.StartKey != nil {
+		return in.StartKey[0], in.StartKey[1]
+	}
+	return "", ""
 }
 
 type timerView struct {
 	Due     time.Time `json:"due"`
 	Seq     uint64    `json:"seq"`
 	Process string    `json:"process"`
-}
-
-type subView struct {
-	Name string `json:"name"`
-	Key  string `json:"key"`
-	Node string `json:"node"`
-	Seq  uint64 `json:"seq"`
 }
 
 // bufView is the part of a buffered message that the store needs.
@@ -90,69 +86,55 @@ type bufView struct {
 	Expires time.Time `json:"expires"`
 }
 
-// indexed is what one stored instance waits for, read from its snapshot.
-type indexed struct {
-	key       uint64
-	process   string
-	nextDue   time.Time
-	startName string
-	startKey  string
-	index     store.Index
+// waits is what one stored (top-level) instance waits for: its index rows.
+type waits struct {
+	index   store.Index
+	nextDue time.Time // earliest timer; zero: none
 }
 
-// indexInstance reads the index rows of one instance snapshot.
-func indexInstance(raw []byte) (*indexed, error) {
-	var v instView
-	if err := json.Unmarshal(raw, &v); err != nil {
-		return nil, fmt.Errorf("reading instance snapshot: %w", err)
-	}
-	if v.Version != interp.SnapshotVersion {
-		return nil, fmt.Errorf("instance snapshot version %d, this server reads %d", v.Version, interp.SnapshotVersion)
-	}
-	ix := &indexed{key: v.Key, process: v.Process}
-	if in := v.Root.Info; in != nil && in.StartKey != nil {
-		ix.startName, ix.startKey = in.StartKey[0], in.StartKey[1]
-	}
-	ix.walk(&v.Root, v.Key, v.Process)
-	return ix, nil
+var jobStates4 = map[interp.JobState]int{
+	interp.JobActivatable: store.JobActivatable,
+	interp.JobActivated:   store.JobActivated,
+	interp.JobBackoff:     store.JobBackoff,
+	interp.JobIncident:    store.JobIncident,
 }
 
-func (ix *indexed) due(t time.Time) {
-	if !t.IsZero() && (ix.nextDue.IsZero() || t.Before(ix.nextDue)) {
-		ix.nextDue = t
+// waitsOf returns the waits of every active top-level instance of e.
+func waitsOf(e *interp.Engine) map[uint64]*waits {
+	out := map[uint64]*waits{}
+	get := func(root uint64) *waits {
+		w := out[root]
+		if w == nil {
+			w = &waits{}
+			out[root] = w
+		}
+		return w
 	}
-}
-
-// walk collects the waits of e; inst and process are those of the engine
-// instance e belongs to (a called instance has its own).
-func (ix *indexed) walk(e *elemView, inst uint64, process string) {
-	if e.Process != "" {
-		inst, process = e.Key, e.Process
+	for _, j := range e.Jobs() {
+		w := get(j.Root)
+		w.index.Jobs = append(w.index.Jobs, store.Job{Key: j.Key, Root: j.Root, Instance: j.Instance, Type: j.Type, State: jobStates4[j.State],
+			ProcessID: j.ProcessID, ElementID: j.ElementID, Retries: j.Retries, Deadline: j.Deadline, ErrorMsg: j.ErrorMsg})
 	}
-	if j := e.Job; j != nil {
-		ix.index.Jobs = append(ix.index.Jobs, store.Job{Key: j.Key, Root: ix.key, Instance: inst, Type: j.Type, State: j.State,
-			ProcessID: process, ElementID: e.Element, Retries: j.Retries, Deadline: j.Deadline, ErrorMsg: j.ErrorMsg})
-		if j.RetryTimer != nil {
-			ix.due(j.RetryTimer.Due)
+	for _, s := range e.Subscriptions() {
+		pid, _ := e.InstanceProcess(s.Instance)
+		w := get(s.Root)
+		w.index.Subscriptions = append(w.index.Subscriptions, store.Subscription{Seq: s.Seq, Root: s.Root, Instance: s.Instance,
+			Name: s.Message, CorrKey: s.CorrelationKey, ProcessID: pid, ElementID: s.ElementID})
+	}
+	for _, i := range e.Incidents() {
+		w := get(i.Root)
+		w.index.Incidents = append(w.index.Incidents, store.Incident{Key: i.Key, Root: i.Root, Instance: i.Instance, Kind: i.Kind.String(),
+			ProcessID: i.ProcessID, ElementID: i.ElementID, JobKey: i.JobKey, Message: i.Message, ErrorCode: i.ErrorCode, At: i.At})
+	}
+	for _, tm := range e.Timers() { // in firing order: the first of an instance is its next due time
+		if tm.Instance == 0 {
+			continue // timer start events and message expiries
+		}
+		if w := get(tm.Instance); w.nextDue.IsZero() {
+			w.nextDue = tm.Due
 		}
 	}
-	for _, t := range e.Timers {
-		ix.due(t.Due)
-	}
-	for _, s := range e.Subs {
-		ix.index.Subscriptions = append(ix.index.Subscriptions, store.Subscription{Seq: s.Seq, Root: ix.key, Instance: inst,
-			Name: s.Name, CorrKey: s.Key, ProcessID: process, ElementID: s.Node})
-	}
-	if in := e.Incident; in != nil {
-		ix.index.Incidents = append(ix.index.Incidents, store.Incident{Key: in.Key, Root: ix.key, Instance: inst, Kind: in.Kind.String(),
-			ProcessID: process, ElementID: in.ElementID, JobKey: in.JobKey, Message: in.Message, ErrorCode: in.ErrorCode, At: in.At})
-	}
-	for i := range e.Children {
-		ix.walk(&e.Children[i], inst, process)
-	}
-	if e.Called != nil {
-		ix.walk(e.Called, inst, process)
-	}
+	return out
 }
 
 // startTimersDue returns the earliest due time among raw start timers.

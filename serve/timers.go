@@ -22,10 +22,14 @@ type timerLoop struct {
 	wake    chan struct{}
 	mu      sync.Mutex
 	planned time.Time // when the loop looks next
+	// failing holds instances whose timers could not be fired (a broken
+	// snapshot, say), left alone until the time given, so that one of them
+	// does not hold up the timers of all others. Used by run only.
+	failing map[uint64]time.Time
 }
 
 func newTimerLoop(s *Server) *timerLoop {
-	return &timerLoop{s: s, wake: make(chan struct{}, 1)}
+	return &timerLoop{s: s, wake: make(chan struct{}, 1), failing: map[uint64]time.Time{}}
 }
 
 // hint tells the loop that something is due at t (the zero time: look now).
@@ -47,11 +51,8 @@ func (l *timerLoop) run(ctx context.Context) error {
 	for ctx.Err() == nil {
 		progress := false
 		for ctx.Err() == nil {
-			n, err := s.fireDue(ctx)
+			n, err := l.fire(ctx, timerBatch)
 			if err != nil {
-				if ctx.Err() == nil {
-					s.logf("timers: %v", err)
-				}
 				break
 			}
 			progress = progress || n > 0
@@ -90,16 +91,63 @@ func (l *timerLoop) run(ctx context.Context) error {
 	return nil
 }
 
-// fireDue advances the instances (and timer start events) that are due,
-// at most timerBatch of them, and returns how many it advanced.
-func (s *Server) fireDue(ctx context.Context) (int, error) {
-	if err := s.syncRegistry(ctx); err != nil {
-		return 0, err
+// fire fires due timers of up to limit instances. When that fails, it
+// fires them one instance at a time, and sets aside for a minute (with a
+// log line) an instance that fails on its own.
+func (l *timerLoop) fire(ctx context.Context, limit int) (int, error) {
+	s := l.s
+	now := s.now()
+	var except []uint64
+	for k, until := range l.failing {
+		if now.After(until) {
+			delete(l.failing, k)
+		} else {
+			except = append(except, k)
+		}
 	}
-	var n int
+	n, _, err := s.fireDue(ctx, limit, except)
+	if err == nil || ctx.Err() != nil {
+		return n, err
+	}
+	fired := 0
+	for range limit {
+		n, keys, err := s.fireDue(ctx, 1, except)
+		if err != nil {
+			if ctx.Err() != nil {
+				return fired, err
+			}
+			if len(keys) == 0 {
+				s.logf("timers: %v", err)
+				return fired, err
+			}
+			s.logf("timers: instance %d: %v (set aside for a minute)", keys[0], err)
+			l.failing[keys[0]] = now.Add(time.Minute)
+			except = append(except, keys[0])
+			continue
+		}
+		if n == 0 {
+			break
+		}
+		fired += n
+	}
+	return fired, nil
+}
+
+// fireDue advances the instances (and timer start events) that are due,
+// at most limit instances except those given, and returns how many it
+// advanced and which instances it tried.
+func (s *Server) fireDue(ctx context.Context, limit int, except []uint64) (int, []uint64, error) {
+	if err := s.syncRegistry(ctx); err != nil {
+		return 0, nil, err
+	}
+	var (
+		n    int
+		keys []uint64
+	)
 	err := s.run(ctx, "timers", func(t *txn) error {
-		n = 0
-		roots, err := t.tx.LockDue(t.ctx, t.now, timerBatch)
+		n, keys = 0, nil
+		roots, err := t.tx.LockDue(t.ctx, t.now, limit, except...)
+		keys = roots
 		if err != nil {
 			return err
 		}
@@ -126,5 +174,5 @@ func (s *Server) fireDue(ctx context.Context) (int, error) {
 		s.metrics.timerBatches.Add(1)
 		return t.exec(true, func(*interp.Engine) error { return nil })
 	})
-	return n, err
+	return n, keys, err
 }

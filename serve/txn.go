@@ -38,11 +38,12 @@ type txn struct {
 	// redeployed lists the processes a deployment gives a new version:
 	// their older timer start events are dropped (Zeebe replaces them).
 	redeployed []string
+	deployed   bool // tell other nodes to read deployments
 
 	// results of the engine run that is persisted
 	ended   []interp.InstanceEnd
 	started []uint64
-	jobs    map[string]bool // job types with activatable jobs after the input
+	jobs    map[string]int // activatable jobs by type after the input
 	minDue  time.Time
 	warning string
 	after   []func() // run after a successful commit
@@ -51,6 +52,9 @@ type txn struct {
 // run runs fn as one input, retrying lost races. fn must not keep state
 // across attempts except through its own variables, which it resets.
 func (s *Server) run(ctx context.Context, op string, fn func(t *txn) error) error {
+	if s.batch != nil {
+		return s.batch.submit(ctx, op, fn)
+	}
 	var err error
 	for attempt := 0; attempt < maxAttempts; attempt++ {
 		if attempt > 0 {
@@ -85,8 +89,7 @@ func (s *Server) attempt(ctx context.Context, fn func(t *txn) error) (*txn, erro
 	if err != nil {
 		return nil, err
 	}
-	t := &txn{s: s, ctx: ctx, tx: tx, now: s.now(), rows: map[uint64]*store.Instance{},
-		msgs: map[uint64]*store.Message{}, msgPairs: map[[2]string]bool{}}
+	t := newTxn(s, ctx, tx)
 	if err := fn(t); err != nil {
 		tx.Rollback()
 		return nil, err
@@ -96,6 +99,11 @@ func (s *Server) attempt(ctx context.Context, fn func(t *txn) error) (*txn, erro
 		return nil, err
 	}
 	return t, nil
+}
+
+func newTxn(s *Server, ctx context.Context, tx *store.Tx) *txn {
+	return &txn{s: s, ctx: ctx, tx: tx, now: s.now(), rows: map[uint64]*store.Instance{},
+		msgs: map[uint64]*store.Message{}, msgPairs: map[[2]string]bool{}}
 }
 
 // load loads the active instances among keys; missing or ended ones are
@@ -112,13 +120,18 @@ func (t *txn) load(keys ...uint64) error {
 		return err
 	}
 	for i := range rows {
-		r := rows[i]
-		t.rows[r.Key] = &r
-		if t.s.reg.get(r.Deployment) == nil {
-			if err := t.s.reg.refresh(t.ctx, t.tx); err != nil {
-				return err
-			}
+		if err := t.adopt(rows[i]); err != nil {
+			return err
 		}
+	}
+	return nil
+}
+
+// adopt adds a loaded instance, reading its deployment if it is new here.
+func (t *txn) adopt(r store.Instance) error {
+	t.rows[r.Key] = &r
+	if t.s.reg.get(r.Deployment) == nil {
+		return t.s.reg.refresh(t.ctx, t.tx)
 	}
 	return nil
 }
@@ -245,11 +258,11 @@ func committed(err error) bool { return errors.Is(err, interp.ErrStepBudget) }
 // in one engine holding everything.
 func (t *txn) exec(advance bool, apply func(e *interp.Engine) error) error {
 	n := uint64(sliceSize)
+	base, err := t.s.keys.take(n)
+	if err != nil {
+		return err
+	}
 	for {
-		base, err := t.s.keys.take(n)
-		if err != nil {
-			return err
-		}
 		obs := &observer{}
 		var trace []interp.TraceEvent
 		var tp *[]interp.TraceEvent
@@ -260,6 +273,14 @@ func (t *txn) exec(advance bool, apply func(e *interp.Engine) error) error {
 		if err != nil {
 			return err
 		}
+		// Restore raises the engine's counters past every key it restored.
+		// An instance written by another node may hold keys of a block
+		// above this node's: then this node needs a slice above them.
+		if nk, sq := e.Counters(); max(nk, sq) > base {
+			t.s.keys.needAbove(max(nk, sq))
+			return errNeedKeys
+		}
+		before := waitsOf(e)
 		var runErr error
 		if advance {
 			runErr = e.AdvanceTo(t.now)
@@ -272,42 +293,21 @@ func (t *txn) exec(advance bool, apply func(e *interp.Engine) error) error {
 		if runErr != nil && !committed(runErr) {
 			return runErr
 		}
-		raw, err := e.Snapshot()
-		if err != nil {
-			return fmt.Errorf("snapshot: %w", err)
-		}
-		var snap engineSnap
-		if err := json.Unmarshal(raw, &snap); err != nil {
-			return fmt.Errorf("reading snapshot: %w", err)
-		}
-		used := max(snap.NextKey, snap.Seq)
+		nk, sq := e.Counters()
+		used := max(nk, sq)
 		if used > base+n {
+			// The input needed more keys than its slice: run it again
+			// with a slice large enough.
 			n = 2 * (used - base)
+			if base, err = t.s.keys.take(n); err != nil {
+				return err
+			}
 			continue
 		}
-		touched := map[uint64]bool{}
-		for _, k := range e.Touched() {
-			touched[k] = true
-		}
-		views := make([]*indexed, 0, len(snap.Instances))
+		after := waitsOf(e)
 		var fresh [][2]string
-		for _, r := range snap.Instances {
-			var key struct {
-				Key uint64 `json:"key"`
-			}
-			if err := json.Unmarshal(r, &key); err != nil {
-				return err
-			}
-			if t.rows[key.Key] != nil && !touched[key.Key] {
-				views = append(views, nil)
-				continue
-			}
-			ix, err := indexInstance(r)
-			if err != nil {
-				return err
-			}
-			views = append(views, ix)
-			for _, sub := range ix.index.Subscriptions {
+		for _, w := range after {
+			for _, sub := range w.index.Subscriptions {
 				if sub.Seq > base {
 					fresh = append(fresh, [2]string{sub.Name, sub.CorrKey})
 				}
@@ -324,81 +324,68 @@ func (t *txn) exec(advance bool, apply func(e *interp.Engine) error) error {
 		if runErr != nil {
 			t.warning = runErr.Error()
 		}
-		return t.persist(e, ps, &snap, views, obs, trace, base)
+		return t.persist(e, ps, before, after, obs, trace, base)
 	}
 }
 
-// persist writes what the engine run changed.
-func (t *txn) persist(e *interp.Engine, ps *programSet, snap *engineSnap, views []*indexed, obs *observer, trace []interp.TraceEvent, base uint64) error {
-	ctx := t.ctx
-	t.jobs = map[string]bool{}
+// persist writes what the engine run changed: the touched instances in
+// key order (so that transactions touching the same instances lock them in
+// the same order), the buffered messages, the start timers, the trace.
+func (t *txn) persist(e *interp.Engine, ps *programSet, before, after map[uint64]*waits, obs *observer, trace []interp.TraceEvent, base uint64) error {
+	ended := map[uint64]*interp.InstanceEnd{}
+	for i := range obs.ended {
+		ended[obs.ended[i].Instance] = &obs.ended[i]
+	}
+	keys := e.Touched()
+	for _, k := range e.Instances() { // new instances are touched; be sure
+		if t.rows[k] == nil && !slices.Contains(keys, k) {
+			if _, err := e.SnapshotInstance(k); err == nil {
+				keys = append(keys, k)
+			}
+		}
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	t.jobs = map[string]int{}
 	now := e.Now()
-	for i, raw := range snap.Instances {
-		ix := views[i]
-		if ix == nil {
-			continue // loaded, untouched
-		}
-		var buf bytes.Buffer
-		if err := json.Compact(&buf, raw); err != nil {
-			return err
-		}
-		for _, j := range ix.index.Jobs {
-			if j.State == store.JobActivatable {
-				t.jobs[j.Type] = true
-			}
-		}
-		if !ix.nextDue.IsZero() && (t.minDue.IsZero() || ix.nextDue.Before(t.minDue)) {
-			t.minDue = ix.nextDue
-		}
-		r := t.rows[ix.key]
-		if r == nil {
-			r = &store.Instance{Key: ix.key, ProcessID: ix.process, Deployment: ps.deploy[ix.process], State: store.StateActive,
-				Snapshot: buf.Bytes(), Clock: now, NextDue: ix.nextDue, StartedAt: startedAt(raw, now), StartName: ix.startName, StartKey: ix.startKey}
-			if err := t.tx.InsertInstance(ctx, r); err != nil {
+	for _, k := range keys {
+		if end := ended[k]; end != nil {
+			if err := t.writeEnded(end, before[k], ps, now); err != nil {
 				return err
 			}
-			t.started = append(t.started, ix.key)
-		} else {
-			r.Snapshot, r.Clock, r.NextDue, r.StartName, r.StartKey = buf.Bytes(), now, ix.nextDue, ix.startName, ix.startKey
-			if err := t.tx.UpdateInstance(ctx, r); err != nil {
-				return err
-			}
+			continue
 		}
-		if err := t.tx.ReplaceIndex(ctx, ix.key, ix.index); err != nil {
-			return err
-		}
-	}
-	for _, end := range obs.ended {
-		vars, err := json.Marshal(end.Variables)
+		raw, err := e.SnapshotInstance(k)
 		if err != nil {
-			return fmt.Errorf("instance %d: variables are not JSON: %w", end.Instance, err)
+			return fmt.Errorf("instance %d was touched but neither runs nor ended: %w", k, err)
 		}
-		r := t.rows[end.Instance]
-		if r == nil {
-			r = &store.Instance{Key: end.Instance, ProcessID: end.ProcessID, Deployment: ps.deploy[end.ProcessID], Clock: now, StartedAt: end.StartedAt}
-			t.started = append(t.started, end.Instance)
-			r.State, r.EndedAt, r.EndEvent, r.Variables = end.State.String(), end.EndedAt, end.EndEvent, vars
-			if err := t.tx.InsertInstance(ctx, r); err != nil {
-				return err
-			}
-		} else {
-			r.State, r.Snapshot, r.Clock, r.NextDue, r.EndedAt, r.EndEvent, r.Variables = end.State.String(), nil, now, time.Time{}, end.EndedAt, end.EndEvent, vars
-			r.StartName, r.StartKey = "", ""
-			if err := t.tx.UpdateInstance(ctx, r); err != nil {
-				return err
-			}
-			if err := t.tx.ReplaceIndex(ctx, end.Instance, store.Index{}); err != nil {
-				return err
-			}
+		w := after[k]
+		if w == nil {
+			w = &waits{}
 		}
-		t.ended = append(t.ended, end)
-	}
-	if err := t.persistMessages(snap); err != nil {
-		return err
-	}
-	if t.global != nil {
-		if err := t.persistGlobals(snap, base); err != nil {
+		if err := t.writeActive(k, raw, before[k], w, ps, now); err != nil {
 			return err
+		}
+	}
+	if len(t.msgPairs) > 0 || t.global != nil {
+		// Buffered messages and timer start events change only when
+		// they were loaded (or a message was published, which loads its key).
+		raw, err := e.Snapshot()
+		if err != nil {
+			return fmt.Errorf("snapshot: %w", err)
+		}
+		var snap engineSnap
+		if err := json.Unmarshal(raw, &snap); err != nil {
+			return fmt.Errorf("reading snapshot: %w", err)
+		}
+		if len(t.msgPairs) > 0 {
+			if err := t.persistMessages(&snap); err != nil {
+				return err
+			}
+		}
+		if t.global != nil {
+			if err := t.persistGlobals(&snap, base); err != nil {
+				return err
+			}
 		}
 	}
 	if err := t.persistTrace(trace, base); err != nil {
@@ -407,19 +394,70 @@ func (t *txn) persist(e *interp.Engine, ps *programSet, snap *engineSnap, views 
 	return t.notify()
 }
 
-// startedAt reads the start time of an instance from its snapshot.
-func startedAt(raw []byte, def time.Time) time.Time {
-	var v struct {
-		Root struct {
-			Info *struct {
-				StartedAt time.Time `json:"startedAt"`
-			} `json:"info"`
-		} `json:"root"`
+// writeActive writes an active instance and its index rows (diffed
+// against old, what the instance waited for when it was loaded).
+func (t *txn) writeActive(key uint64, raw []byte, old, w *waits, ps *programSet, now time.Time) error {
+	ctx := t.ctx
+	h, err := readHeader(raw)
+	if err != nil {
+		return err
 	}
-	if json.Unmarshal(raw, &v) == nil && v.Root.Info != nil && !v.Root.Info.StartedAt.IsZero() {
-		return v.Root.Info.StartedAt
+	for _, j := range w.index.Jobs {
+		if j.State == store.JobActivatable {
+			t.jobs[j.Type]++
+		}
 	}
-	return def
+	if !w.nextDue.IsZero() && (t.minDue.IsZero() || w.nextDue.Before(t.minDue)) {
+		t.minDue = w.nextDue
+	}
+	startName, startKey := h.startMessage()
+	r := t.rows[key]
+	if r == nil {
+		r = &store.Instance{Key: key, ProcessID: h.Process, Deployment: ps.deploy[h.Process], State: store.StateActive,
+			Snapshot: raw, Clock: now, NextDue: w.nextDue, StartedAt: h.startedAt(now), StartName: startName, StartKey: startKey}
+		if err := t.tx.InsertInstance(ctx, r); err != nil {
+			return err
+		}
+		t.started = append(t.started, key)
+		return t.tx.WriteIndex(ctx, key, store.Index{}, w.index)
+	}
+	r.Snapshot, r.Clock, r.NextDue, r.StartName, r.StartKey = raw, now, w.nextDue, startName, startKey
+	if err := t.tx.UpdateInstance(ctx, r); err != nil {
+		return err
+	}
+	var prev store.Index
+	if old != nil {
+		prev = old.index
+	}
+	return t.tx.WriteIndex(ctx, key, prev, w.index)
+}
+
+// writeEnded writes an instance that ended (keeping its final variables)
+// and deletes its index rows.
+func (t *txn) writeEnded(end *interp.InstanceEnd, old *waits, ps *programSet, now time.Time) error {
+	ctx := t.ctx
+	vars, err := json.Marshal(end.Variables)
+	if err != nil {
+		return fmt.Errorf("instance %d: variables are not JSON: %w", end.Instance, err)
+	}
+	t.ended = append(t.ended, *end)
+	r := t.rows[end.Instance]
+	if r == nil { // started and ended in this input
+		r = &store.Instance{Key: end.Instance, ProcessID: end.ProcessID, Deployment: ps.deploy[end.ProcessID], Clock: now, StartedAt: end.StartedAt,
+			State: end.State.String(), EndedAt: end.EndedAt, EndEvent: end.EndEvent, Variables: vars}
+		t.started = append(t.started, end.Instance)
+		return t.tx.InsertInstance(ctx, r)
+	}
+	r.State, r.Snapshot, r.Clock, r.NextDue, r.EndedAt, r.EndEvent, r.Variables = end.State.String(), nil, now, time.Time{}, end.EndedAt, end.EndEvent, vars
+	r.StartName, r.StartKey = "", ""
+	if err := t.tx.UpdateInstance(ctx, r); err != nil {
+		return err
+	}
+	var prev store.Index
+	if old != nil {
+		prev = old.index
+	}
+	return t.tx.WriteIndex(ctx, end.Instance, prev, store.Index{})
 }
 
 func (t *txn) persistMessages(snap *engineSnap) error {
@@ -527,21 +565,25 @@ func (t *txn) persistTrace(trace []interp.TraceEvent, base uint64) error {
 // notify queues the wake-ups of this input: in memory after the commit,
 // and for other nodes through the store.
 func (t *txn) notify() error {
-	for typ := range t.jobs {
-		if err := t.tx.Notify(t.ctx, "job:"+typ); err != nil {
-			return err
-		}
+	var payloads []string
+	for typ, n := range t.jobs {
+		payloads = append(payloads, "job:"+strconv.Itoa(n)+":"+typ)
 	}
 	for _, end := range t.ended {
-		if err := t.tx.Notify(t.ctx, "end:"+strconv.FormatUint(end.Instance, 10)); err != nil {
-			return err
-		}
+		payloads = append(payloads, "end:"+strconv.FormatUint(end.Instance, 10))
+	}
+	sort.Strings(payloads)
+	if t.deployed {
+		payloads = append(payloads, "deploy")
+	}
+	if err := t.tx.Notify(t.ctx, payloads...); err != nil {
+		return err
 	}
 	s := t.s
 	jobs, ended, started, due := t.jobs, t.ended, t.started, t.minDue
 	t.after = append(t.after, func() {
-		for typ := range jobs {
-			s.hub.jobReady(typ)
+		for typ, n := range jobs {
+			s.hub.jobReady(typ, n)
 		}
 		for _, end := range ended {
 			s.hub.ended(end.Instance)

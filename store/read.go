@@ -28,13 +28,13 @@ type ProcessVersion struct {
 // next version. d.ID and d.Processes[i].Version are set.
 func (t *Tx) InsertDeployment(ctx context.Context, d *Deployment) error {
 	q := `INSERT INTO deployments (name, digest, xml, deployed_at) VALUES (?,?,?,?) RETURNING id`
-	if err := t.tx.QueryRowContext(ctx, t.d.rebind(q), d.Name, d.Digest, d.XML, ns(d.DeployedAt)).Scan(&d.ID); err != nil {
+	if err := t.queryRow(ctx, q, d.Name, d.Digest, d.XML, ns(d.DeployedAt)).Scan(&d.ID); err != nil {
 		return err
 	}
 	for i := range d.Processes {
 		p := &d.Processes[i]
 		var v int64
-		if err := t.tx.QueryRowContext(ctx, t.d.rebind(`SELECT COALESCE(MAX(version), 0) FROM processes WHERE process_id = ?`), p.ProcessID).Scan(&v); err != nil {
+		if err := t.queryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM processes WHERE process_id = ?`, p.ProcessID).Scan(&v); err != nil {
 			return err
 		}
 		p.Version = int(v) + 1
@@ -121,7 +121,7 @@ func (d *DB) LastDeployment(ctx context.Context) (int64, error) {
 // LastDeployment is DB.LastDeployment inside the transaction.
 func (t *Tx) LastDeployment(ctx context.Context) (int64, error) {
 	var id int64
-	err := t.tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM deployments`).Scan(&id)
+	err := t.queryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM deployments`).Scan(&id)
 	return id, err
 }
 

@@ -34,6 +34,9 @@ var (
 	ErrNotFound = errors.New("not found")          // no such row
 	ErrURL      = errors.New("bad database URL")   // Open was given an unknown URL
 	ErrSchema   = errors.New("unsupported schema") // the database was written by a newer bpmnrun
+	// ErrKeyCollision means a key was handed out twice (a broken
+	// invariant of the key allocation): the input is refused.
+	ErrKeyCollision = errors.New("key collision")
 )
 
 // DB is an open store.

@@ -106,10 +106,12 @@ type Global struct {
 	Data    []byte
 }
 
-// Tx is one transaction: one input of the engine.
+// Tx is one transaction: one input of the engine, or on SQLite a batch
+// of inputs each in its own savepoint (group commit).
 type Tx struct {
-	tx *sql.Tx
-	d  *DB
+	tx    *sql.Tx
+	d     *DB
+	stmts map[string]*sql.Stmt // SQLite: statements prepared in this transaction
 }
 
 // Begin starts a transaction (BEGIN IMMEDIATE on SQLite).
@@ -127,12 +129,74 @@ func (t *Tx) Commit() error { return t.tx.Commit() }
 // Rollback abandons the transaction; after Commit it does nothing.
 func (t *Tx) Rollback() error { return t.tx.Rollback() }
 
+// Savepoint starts a savepoint: RollbackTo undoes what followed it.
+func (t *Tx) Savepoint(ctx context.Context) error {
+	_, err := t.tx.ExecContext(ctx, "SAVEPOINT input")
+	return err
+}
+
+// RollbackTo undoes everything since Savepoint and ends the savepoint.
+func (t *Tx) RollbackTo(ctx context.Context) error {
+	if _, err := t.tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT input"); err != nil {
+		return err
+	}
+	_, err := t.tx.ExecContext(ctx, "RELEASE SAVEPOINT input")
+	return err
+}
+
+// Release ends a savepoint, keeping what followed it.
+func (t *Tx) Release(ctx context.Context) error {
+	_, err := t.tx.ExecContext(ctx, "RELEASE SAVEPOINT input")
+	return err
+}
+
+// stmt returns a statement prepared once per transaction on SQLite, where
+// parsing SQL costs more than running it; PostgreSQL (pgx) caches
+// prepared statements per connection itself.
+func (t *Tx) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	if t.d.kind != SQLite {
+		return nil, nil
+	}
+	if st := t.stmts[q]; st != nil {
+		return st, nil
+	}
+	if t.stmts == nil {
+		t.stmts = map[string]*sql.Stmt{}
+	}
+	st, err := t.tx.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	t.stmts[q] = st
+	return st, nil
+}
+
 func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return t.tx.ExecContext(ctx, t.d.rebind(q), args...)
+	q = t.d.rebind(q)
+	if st, err := t.stmt(ctx, q); err != nil {
+		return nil, err
+	} else if st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return t.tx.ExecContext(ctx, q, args...)
 }
 
 func (t *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return t.tx.QueryContext(ctx, t.d.rebind(q), args...)
+	q = t.d.rebind(q)
+	if st, err := t.stmt(ctx, q); err != nil {
+		return nil, err
+	} else if st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return t.tx.QueryContext(ctx, q, args...)
+}
+
+func (t *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	q = t.d.rebind(q)
+	if st, err := t.stmt(ctx, q); err == nil && st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return t.tx.QueryRowContext(ctx, q, args...)
 }
 
 // skipLocked is the locking clause of work-queue selections.
@@ -224,51 +288,151 @@ func (t *Tx) UpdateInstance(ctx context.Context, r *Instance) error {
 
 func nullStr(s string, valid bool) sql.NullString { return sql.NullString{String: s, Valid: valid} }
 
-// ReplaceIndex replaces the jobs, subscriptions and incidents of a stored
-// instance (none for an ended one).
-func (t *Tx) ReplaceIndex(ctx context.Context, root uint64, ix Index) error {
-	for _, table := range []string{"jobs", "subscriptions", "incidents"} {
-		if _, err := t.exec(ctx, `DELETE FROM `+table+` WHERE root = ?`, int64(root)); err != nil {
-			return err
-		}
+// WriteIndex changes the index rows of a stored instance from old (what
+// was written with its previous snapshot) to ix: rows that disappeared are
+// deleted, new or changed rows written. Ended instances pass an empty ix.
+func (t *Tx) WriteIndex(ctx context.Context, root uint64, old, ix Index) error {
+	if err := t.writeJobs(ctx, root, old.Jobs, ix.Jobs); err != nil {
+		return err
 	}
-	if len(ix.Jobs) > 0 {
-		args := make([]any, 0, 10*len(ix.Jobs))
-		for _, j := range ix.Jobs {
-			args = append(args, int64(j.Key), int64(root), int64(j.Instance), j.Type, j.State, j.ProcessID, j.ElementID, j.Retries, ns(j.Deadline), j.ErrorMsg)
-		}
-		if _, err := t.exec(ctx, `INSERT INTO jobs (key, root, instance, type, state, process_id, element_id, retries, deadline, error_msg) VALUES `+
-			rowsOf(len(ix.Jobs), 10), args...); err != nil {
-			return err
-		}
+	if err := t.writeSubs(ctx, root, old.Subscriptions, ix.Subscriptions); err != nil {
+		return err
 	}
-	if len(ix.Subscriptions) > 0 {
-		args := make([]any, 0, 7*len(ix.Subscriptions))
-		for _, s := range ix.Subscriptions {
-			args = append(args, int64(s.Seq), int64(root), int64(s.Instance), s.Name, s.CorrKey, s.ProcessID, s.ElementID)
-		}
-		if _, err := t.exec(ctx, `INSERT INTO subscriptions (seq, root, instance, name, corr_key, process_id, element_id) VALUES `+
-			rowsOf(len(ix.Subscriptions), 7), args...); err != nil {
-			return err
-		}
+	return t.writeIncidents(ctx, root, old.Incidents, ix.Incidents)
+}
+
+func (t *Tx) writeJobs(ctx context.Context, root uint64, old, cur []Job) error {
+	prev := make(map[uint64]Job, len(old))
+	for _, j := range old {
+		prev[j.Key] = j
 	}
-	if len(ix.Incidents) > 0 {
-		args := make([]any, 0, 10*len(ix.Incidents))
-		for _, i := range ix.Incidents {
-			args = append(args, int64(i.Key), int64(root), int64(i.Instance), i.Kind, i.ProcessID, i.ElementID, int64(i.JobKey), i.Message, i.ErrorCode, ns(i.At))
+	var put []Job
+	for _, j := range cur {
+		j.Root = root
+		if p, ok := prev[j.Key]; !ok || p != j {
+			put = append(put, j)
 		}
-		if _, err := t.exec(ctx, `INSERT INTO incidents (key, root, instance, kind, process_id, element_id, job_key, message, error_code, at) VALUES `+
-			rowsOf(len(ix.Incidents), 10), args...); err != nil {
-			return err
-		}
+		delete(prev, j.Key)
+	}
+	if err := t.deleteKeys(ctx, "jobs", "key", prev); err != nil {
+		return err
+	}
+	if len(put) == 0 {
+		return nil
+	}
+	args := make([]any, 0, 10*len(put))
+	for _, j := range put {
+		args = append(args, int64(j.Key), int64(root), int64(j.Instance), j.Type, j.State, j.ProcessID, j.ElementID, j.Retries, ns(j.Deadline), j.ErrorMsg)
+	}
+	res, err := t.exec(ctx, `INSERT INTO jobs (key, root, instance, type, state, process_id, element_id, retries, deadline, error_msg) VALUES `+
+		rowsOf(len(put), 10)+` ON CONFLICT (key) DO UPDATE SET state = excluded.state, retries = excluded.retries, deadline = excluded.deadline, error_msg = excluded.error_msg
+		WHERE jobs.root = excluded.root`, args...)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n != int64(len(put)) {
+		// A job key held by another instance: keys were handed out twice.
+		return fmt.Errorf("%w: a job key of instance %d belongs to another instance", ErrKeyCollision, root)
 	}
 	return nil
+}
+
+func (t *Tx) writeSubs(ctx context.Context, root uint64, old, cur []Subscription) error {
+	prev := make(map[uint64]Subscription, len(old))
+	for _, s := range old {
+		prev[s.Seq] = s
+	}
+	var put []Subscription
+	for _, s := range cur {
+		if _, ok := prev[s.Seq]; !ok {
+			put = append(put, s)
+		}
+		delete(prev, s.Seq)
+	}
+	if err := t.deleteKeys(ctx, "subscriptions", "seq", prev); err != nil {
+		return err
+	}
+	if len(put) == 0 {
+		return nil
+	}
+	args := make([]any, 0, 7*len(put))
+	for _, s := range put {
+		args = append(args, int64(s.Seq), int64(root), int64(s.Instance), s.Name, s.CorrKey, s.ProcessID, s.ElementID)
+	}
+	_, err := t.exec(ctx, `INSERT INTO subscriptions (seq, root, instance, name, corr_key, process_id, element_id) VALUES `+rowsOf(len(put), 7), args...)
+	return err
+}
+
+func (t *Tx) writeIncidents(ctx context.Context, root uint64, old, cur []Incident) error {
+	prev := make(map[uint64]Incident, len(old))
+	for _, i := range old {
+		prev[i.Key] = i
+	}
+	var put []Incident
+	for _, i := range cur {
+		i.Root = root
+		if p, ok := prev[i.Key]; !ok || p != i {
+			put = append(put, i)
+		}
+		delete(prev, i.Key)
+	}
+	if err := t.deleteKeys(ctx, "incidents", "key", prev); err != nil {
+		return err
+	}
+	if len(put) == 0 {
+		return nil
+	}
+	args := make([]any, 0, 10*len(put))
+	for _, i := range put {
+		args = append(args, int64(i.Key), int64(root), int64(i.Instance), i.Kind, i.ProcessID, i.ElementID, int64(i.JobKey), i.Message, i.ErrorCode, ns(i.At))
+	}
+	_, err := t.exec(ctx, `INSERT INTO incidents (key, root, instance, kind, process_id, element_id, job_key, message, error_code, at) VALUES `+
+		rowsOf(len(put), 10)+` ON CONFLICT (key) DO UPDATE SET message = excluded.message, at = excluded.at`, args...)
+	return err
+}
+
+// deleteKeys deletes the rows of table whose col is a key of gone.
+func (t *Tx) deleteKeys(ctx context.Context, table, col string, gone any) error {
+	var keys []uint64
+	switch g := gone.(type) {
+	case map[uint64]Job:
+		for k := range g {
+			keys = append(keys, k)
+		}
+	case map[uint64]Subscription:
+		for k := range g {
+			keys = append(keys, k)
+		}
+	case map[uint64]Incident:
+		for k := range g {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	_, err := t.exec(ctx, `DELETE FROM `+table+` WHERE `+col+` IN (`+placeholders(len(keys))+`)`, i64s(keys)...)
+	return err
 }
 
 // rowsOf returns "(?,?),(?,?)" for n rows of k values.
 func rowsOf(n, k int) string {
 	row := "(" + placeholders(k) + ")"
 	return strings.TrimSuffix(strings.Repeat(row+",", n), ",")
+}
+
+// LoadJobInstance loads the active stored instance that holds an open job
+// (ErrNotFound when there is no such job).
+func (t *Tx) LoadJobInstance(ctx context.Context, jobKey uint64) (Instance, error) {
+	r, err := scanInstance(t.queryRow(ctx, `SELECT i.`+strings.ReplaceAll(instanceCols, ", ", ", i.")+
+		` FROM jobs j JOIN instances i ON i.key = j.root WHERE j.key = ? AND i.state = 'active'`, int64(jobKey)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, ErrNotFound
+	}
+	return r, err
 }
 
 // JobRoot returns the stored instance that holds an open job.
@@ -283,7 +447,7 @@ func (t *Tx) IncidentRoot(ctx context.Context, incKey uint64) (uint64, error) {
 
 func (t *Tx) rootOf(ctx context.Context, table string, key uint64) (uint64, error) {
 	var root int64
-	err := t.tx.QueryRowContext(ctx, t.d.rebind(`SELECT root FROM `+table+` WHERE key = ?`), int64(key)).Scan(&root)
+	err := t.queryRow(ctx, `SELECT root FROM `+table+` WHERE key = ?`, int64(key)).Scan(&root)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, ErrNotFound
 	}
@@ -302,9 +466,15 @@ func (t *Tx) LockActivatable(ctx context.Context, jobType string, limit int) ([]
 }
 
 // LockDue returns active instances whose earliest timer is due at or
-// before now, earliest first, locking them and skipping locked ones.
-func (t *Tx) LockDue(ctx context.Context, now time.Time, limit int) ([]uint64, error) {
-	return t.keys(ctx, `SELECT key FROM instances WHERE next_due <= ? ORDER BY next_due LIMIT ?`+t.skipLocked(""), now.UnixNano(), limit)
+// before now, earliest first, locking them and skipping locked ones and
+// those in except.
+func (t *Tx) LockDue(ctx context.Context, now time.Time, limit int, except ...uint64) ([]uint64, error) {
+	q, args := `SELECT key FROM instances WHERE next_due <= ?`, []any{now.UnixNano()}
+	if len(except) > 0 {
+		q += ` AND key NOT IN (` + placeholders(len(except)) + `)`
+		args = append(args, i64s(except)...)
+	}
+	return t.keys(ctx, q+` ORDER BY next_due LIMIT ?`+t.skipLocked(""), append(args, limit)...)
 }
 
 // Subscribers returns, for each process id, the instance holding the
@@ -459,7 +629,7 @@ func (t *Tx) LoadGlobal(ctx context.Context, name string) (Global, error) {
 	}
 	g := Global{Name: name}
 	var due sql.NullInt64
-	err := t.tx.QueryRowContext(ctx, t.d.rebind(`SELECT version, next_due, data FROM globals WHERE name = ?`+lock), name).Scan(&g.Version, &due, &g.Data)
+	err := t.queryRow(ctx, `SELECT version, next_due, data FROM globals WHERE name = ?`+lock, name).Scan(&g.Version, &due, &g.Data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return g, nil
 	}
@@ -509,12 +679,17 @@ func (t *Tx) AppendTrace(ctx context.Context, instance uint64, at time.Time, seq
 	return err
 }
 
-// Notify sends a notification to the nodes listening (PostgreSQL NOTIFY,
+// Notify sends notifications to the nodes listening (PostgreSQL NOTIFY,
 // delivered at commit; nothing on SQLite).
-func (t *Tx) Notify(ctx context.Context, payload string) error {
-	if t.d.kind != Postgres {
+func (t *Tx) Notify(ctx context.Context, payloads ...string) error {
+	if t.d.kind != Postgres || len(payloads) == 0 {
 		return nil
 	}
-	_, err := t.exec(ctx, `SELECT pg_notify('bpmnrun', ?)`, payload)
+	calls := make([]string, len(payloads))
+	args := make([]any, len(payloads))
+	for i, p := range payloads {
+		calls[i], args[i] = "pg_notify('bpmnrun', ?)", p
+	}
+	_, err := t.exec(ctx, `SELECT `+strings.Join(calls, ", "), args...)
 	return err
 }

@@ -102,7 +102,8 @@ func runServe(ctx context.Context, f serveFlags, stderr io.Writer) error {
 	if err != nil {
 		return &exitError{code: exitIO, err: err}
 	}
-	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	// No WriteTimeout: long polls and awaited starts answer late by design.
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, IdleTimeout: 2 * time.Minute}
 	fmt.Fprintf(stderr, "bpmnrun serve: listening on http://%s (store %s)\n", ln.Addr(), redact(f.db))
 
 	runCtx, cancelRun := context.WithCancel(context.Background())
@@ -115,11 +116,12 @@ func runServe(ctx context.Context, f serveFlags, stderr io.Writer) error {
 	case <-ctx.Done():
 	case err = <-httpDone:
 	}
+	cancelRun() // stops the timers and ends long polls
+	<-runDone
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	hs.Shutdown(shutdown)
-	cancelRun()
-	<-runDone
+	srv.Close()
 	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return &exitError{code: exitIO, err: err}
 	}
