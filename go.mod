@@ -3,7 +3,6 @@ module github.com/bpmnrun/bpmnrun
 go 1.26.0
 
 require (
-	github.com/beevik/etree v1.8.1
 	github.com/jackc/pgx/v5 v5.12.0
 	github.com/rogpeppe/go-internal v1.16.0
 	github.com/spf13/cobra v1.10.2
