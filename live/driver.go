@@ -254,13 +254,8 @@ func (d *Driver) apply(r result) {
 	var err error
 	switch {
 	case out.Err != nil:
-		retries := j.Retries - 1
-		if retries > 0 {
-			d.note(fmt.Sprintf("job %d at %s (%s) failed: %v; retrying in %v (%d retries left)", j.Key, j.ElementID, j.Type, out.Err, d.opts.RetryBackoff, retries))
-		} else {
-			d.note(fmt.Sprintf("job %d at %s (%s) failed: %v; no retries left", j.Key, j.ElementID, j.Type, out.Err))
-		}
-		err = d.eng.FailJob(j.Key, retries, d.opts.RetryBackoff, out.Err.Error(), nil)
+		d.note(FailedNote(j, out.Err, d.opts.RetryBackoff))
+		err = d.eng.FailJob(j.Key, j.Retries-1, d.opts.RetryBackoff, out.Err.Error(), nil)
 	case out.ErrorCode != "":
 		err = d.eng.ThrowError(j.Key, out.ErrorCode, out.ErrorMessage, out.Variables)
 	default:
@@ -271,6 +266,16 @@ func (d *Driver) apply(r result) {
 		return
 	}
 	d.noteErr(fmt.Sprintf("job %d", j.Key), err)
+}
+
+// FailedNote describes a failed attempt of job j, which is failed with
+// its retries minus one and tried again after backoff: the note of a live
+// run, also used by bpmnrun run --live --server.
+func FailedNote(j interp.Job, err error, backoff time.Duration) string {
+	if retries := j.Retries - 1; retries > 0 {
+		return fmt.Sprintf("job %d at %s (%s) failed: %v; retrying in %v (%d retries left)", j.Key, j.ElementID, j.Type, err, backoff, retries)
+	}
+	return fmt.Sprintf("job %d at %s (%s) failed: %v; no retries left", j.Key, j.ElementID, j.Type, err)
 }
 
 // stopWorkers cancels the workers still running and waits for them.

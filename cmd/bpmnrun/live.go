@@ -30,6 +30,8 @@ type liveFlags struct {
 	listen       string
 	jobTimeout   isoDuration
 	retryBackoff isoDuration
+	server       string
+	token        string
 }
 
 func (l *liveFlags) register(cmd *cobra.Command) {
@@ -40,13 +42,15 @@ func (l *liveFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&l.listen, "listen", "", "with --live: accept POST /messages on this address, e.g. 127.0.0.1:8089")
 	fl.Var(&l.jobTimeout, "job-timeout", "with --live: time limit of one job attempt, ISO 8601 (default PT30S)")
 	fl.Var(&l.retryBackoff, "retry-backoff", "with --live: wait before a failed job is tried again, ISO 8601 (default PT1S)")
+	fl.StringVar(&l.server, "server", "", "with --live: run on this bpmnrun serve, e.g. http://127.0.0.1:8080, instead of in-process")
+	fl.StringVar(&l.token, "token", "", "with --live --server: bearer token of the server (default $BPMNRUN_TOKEN)")
 }
 
 // used reports the live-only flags given, for a usage error without --live.
 func (l *liveFlags) used() []string {
 	var out []string
 	for name, set := range map[string]bool{"--worker": len(l.workers) > 0, "--config": l.config != "", "--listen": l.listen != "",
-		"--job-timeout": l.jobTimeout.set, "--retry-backoff": l.retryBackoff.set} {
+		"--job-timeout": l.jobTimeout.set, "--retry-backoff": l.retryBackoff.set, "--server": l.server != "", "--token": l.token != ""} {
 		if set {
 			out = append(out, name)
 		}
@@ -104,6 +108,12 @@ func runLive(cmd *cobra.Command, model string, f runFlags, vars map[string]any) 
 	stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
 	if f.scenario != "" || f.advance.set || f.format == formatJSON {
 		return usageError("--live does not go with --scenario, --advance or --format json")
+	}
+	if f.live.server != "" {
+		return runLiveServer(cmd, model, f, vars)
+	}
+	if f.live.token != "" {
+		return usageError("--token only goes with --server")
 	}
 	defs, err := loadModel(stderr, model)
 	if err != nil {

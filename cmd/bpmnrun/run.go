@@ -50,7 +50,8 @@ here replaces the scenario's model.
 JSON (42, true, "text", {"a": 1}), else a string.
 
 With --live, jobs go to real workers on the real clock (see
-docs/cli.md#run---live).
+docs/cli.md#run---live); with --live --server URL the instance runs on
+a bpmnrun serve instead, its jobs done by the same workers.
 
 Exit status: 0 if every instance completed, 1 if one has an incident, is
 still waiting, or an expectation failed, 2 for a usage error, 3 if a file
