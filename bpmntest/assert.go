@@ -213,12 +213,7 @@ func (a *Assert) HasCompensated(activityIDs ...string) *Assert {
 	if a.skip() {
 		return a
 	}
-	var done []string
-	for _, ev := range a.i.e.events {
-		if ev.Kind == interp.TraceCompensating && a.i.owns(ev.Instance) {
-			done = append(done, ev.ElementID)
-		}
-	}
+	done := a.compensated()
 	var missing []string
 	for _, id := range activityIDs {
 		if !slices.Contains(done, id) {
@@ -232,6 +227,18 @@ func (a *Assert) HasCompensated(activityIDs ...string) *Assert {
 	return a.check("HasCompensated("+strings.Join(activityIDs, ", ")+")", msg)
 }
 
+// compensated returns the activities whose compensation was started in the
+// instance (and the instances it called), in trace order.
+func (a *Assert) compensated() []string {
+	var done []string
+	for _, ev := range a.i.e.events {
+		if ev.Kind == interp.TraceCompensating && a.i.owns(ev.Instance) {
+			done = append(done, ev.ElementID)
+		}
+	}
+	return done
+}
+
 // HasNoCompensation asserts that no compensation was started in the
 // instance (or the instances it called).
 func (a *Assert) HasNoCompensation() *Assert {
@@ -239,12 +246,7 @@ func (a *Assert) HasNoCompensation() *Assert {
 	if a.skip() {
 		return a
 	}
-	var done []string
-	for _, ev := range a.i.e.events {
-		if ev.Kind == interp.TraceCompensating && a.i.owns(ev.Instance) {
-			done = append(done, ev.ElementID)
-		}
-	}
+	done := a.compensated()
 	msg := ""
 	if len(done) > 0 {
 		msg = fmt.Sprintf("instance #%d compensated %s", a.i.Key, strings.Join(done, ", "))

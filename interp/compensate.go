@@ -33,6 +33,8 @@ type invocation struct {
 	vars map[string]any // snapshot of the enclosing subprocess's local variables
 }
 
+// compensationHandler returns the handler associated with the compensation
+// boundary event of n, nil if none (computed once by Compile: cnode.handler).
 func compensationHandler(n *bpmn.Node) *bpmn.Node {
 	for _, b := range n.Boundaries {
 		if b.EventType() == bpmn.CompensateEvent && b.CompensationHandler != nil {
@@ -80,7 +82,7 @@ func (e *Engine) recordCompensation(ei *elemInst) {
 		}
 		nested = inner
 	}
-	h := compensationHandler(n)
+	h := ei.pp.nodes[n.Index].handler
 	if h == nil && len(nested) == 0 {
 		return
 	}

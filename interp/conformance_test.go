@@ -251,21 +251,7 @@ func (c *cdriver) roundtrip() {
 	if !c.snap {
 		return
 	}
-	data, err := c.e.Snapshot()
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	r, err := Restore(data, c.o, c.progs...)
-	if err != nil {
-		c.t.Fatalf("restore: %v\n%s", err, data)
-	}
-	again, err := r.Snapshot()
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	if string(again) != string(data) {
-		c.t.Fatalf("the restored engine snapshots differently:\n%s\n---\n%s", data, again)
-	}
+	r := restoreSame(c.t, c.e, c.o, c.progs...)
 	c.e = r
 	c.trips++
 }

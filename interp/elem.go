@@ -334,6 +334,14 @@ func (e *Engine) emit(k TraceKind, ei *elemInst, n *bpmn.Node, id, detail string
 	e.opts.Trace(ev)
 }
 
+// holdStartKey records that root was started by a message with a
+// correlation key: no other instance of its process starts with that key
+// until it ends (the single-instance rule).
+func (e *Engine) holdStartKey(root *elemInst, key subKey) {
+	root.info.startKey = &key
+	e.startKeys[startKeyID{root.pp.proc.ID, key}]++
+}
+
 // forgetStartKey releases the single-instance slot of a message-started root.
 func (e *Engine) forgetStartKey(root *elemInst) {
 	if k := root.info.startKey; k != nil {
@@ -351,7 +359,7 @@ func (e *Engine) forgetStartKey(root *elemInst) {
 // correlation key starts an instance of the latest version).
 func (e *Engine) startBuffered(pp *procProg, key subKey) {
 	latest := e.procs[pp.proc.ID]
-	if latest == nil || e.startKeys[startKeyID{pp.proc.ID, key}] > 0 {
+	if latest == nil || e.singleInstanceBlocked(pp, key) {
 		return
 	}
 	b := e.bufferedFor(key, pp.proc.ID)
@@ -363,10 +371,7 @@ func (e *Engine) startBuffered(pp *procProg, key subKey) {
 			continue
 		}
 		b.correlated = append(b.correlated, pp.proc.ID)
-		r := e.startInstance(latest, n, b.Variables, nil)
-		k := key
-		r.info.startKey = &k
-		e.startKeys[startKeyID{pp.proc.ID, key}]++
+		e.holdStartKey(e.startInstance(latest, n, b.Variables, nil), key)
 		return
 	}
 }

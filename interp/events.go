@@ -45,7 +45,7 @@ func (e *Engine) fire(w work) {
 		}
 	case trigBoundary:
 		if t.owner.alive {
-			e.fireBoundary(t.owner, t.node, w.vars, false)
+			e.fireBoundary(t.owner, t.node, w.vars)
 		}
 	case trigGateway:
 		if t.owner.alive {
@@ -87,9 +87,9 @@ func (e *Engine) openBoundaries(ei *elemInst) {
 }
 
 // fireBoundary triggers boundary event b of activity ei.
-func (e *Engine) fireBoundary(ei *elemInst, b *bpmn.Node, vars map[string]any, local bool) {
+func (e *Engine) fireBoundary(ei *elemInst, b *bpmn.Node, vars map[string]any) {
 	scope := ei.parent
-	e.enqueue(work{op: opActivate, scope: scope, node: b, vars: vars, triggered: true, afterJoin: local})
+	e.enqueue(work{op: opActivate, scope: scope, node: b, vars: vars, triggered: true})
 	if b.CancelActivity || b.EventType() == bpmn.ErrorEvent {
 		e.terminate(ei)
 		scope.tokens--
@@ -448,7 +448,6 @@ func (e *Engine) fireTimer(tm *timer) {
 	case tmJobTimeout:
 		e.touch(tm.job.ei)
 		tm.job.retryTimer = nil
-		tm.job.Activated = false
 		e.makeActivatable(tm.job)
 		return
 	case tmMsgExpiry:

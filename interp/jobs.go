@@ -23,7 +23,6 @@ type job struct {
 	ProcessID  string
 	Instance   uint64
 	Retries    int
-	Activated  bool
 	Deadline   time.Time
 	NotBefore  time.Time
 	ErrorMsg   string
@@ -35,7 +34,7 @@ type job struct {
 // view returns the public description of j.
 func (j *job) view() Job {
 	return Job{Key: j.Key, Type: j.Type, ElementID: j.ElementID, ProcessID: j.ProcessID, Instance: j.Instance,
-		Root: topRoot(j.ei).key, State: j.state, Retries: j.Retries, Headers: j.ei.pp.nodes[j.ei.node.Index].headers, Activated: j.Activated,
+		Root: topRoot(j.ei).key, State: j.state, Retries: j.Retries, Headers: j.ei.pp.nodes[j.ei.node.Index].headers, Activated: j.state == JobActivated,
 		Deadline: j.Deadline, NotBefore: j.NotBefore, ErrorMsg: j.ErrorMsg}
 }
 
@@ -85,7 +84,6 @@ func (e *Engine) createJob(ei *elemInst) {
 // straight from the Observer pay nothing for them.
 func (e *Engine) makeActivatable(j *job) {
 	j.state = JobActivatable
-	j.Activated = false
 	if len(e.jobQueues) == 0 {
 		return
 	}
@@ -187,7 +185,6 @@ func (e *Engine) ActivateJobs(jobType string, max int, timeout time.Duration) []
 			continue
 		}
 		j.state = JobActivated
-		j.Activated = true
 		e.touch(j.ei)
 		if timeout > 0 {
 			j.Deadline = e.now.Add(timeout)
@@ -239,7 +236,7 @@ func (e *Engine) FailJob(key uint64, retries int, backoff time.Duration, msg str
 		j.retryTimer = nil
 	}
 	e.touch(j.ei)
-	j.Retries, j.ErrorMsg, j.Activated = retries, msg, false
+	j.Retries, j.ErrorMsg = retries, msg
 	for k, v := range vars {
 		j.ei.setLocal(k, v)
 	}

@@ -171,9 +171,7 @@ func (e *Engine) Publish(m Message) (PublishResult, error) {
 			served = append(served, pp.proc.ID)
 			root := e.startInstance(pp, n, m.Variables, nil)
 			if m.CorrelationKey != "" {
-				k := key
-				root.info.startKey = &k
-				e.startKeys[startKeyID{pp.proc.ID, key}]++
+				e.holdStartKey(root, key)
 			}
 			res.Correlated = append(res.Correlated, root.key)
 			res.Started = append(res.Started, root.key)
@@ -339,7 +337,7 @@ func (e *Engine) throwError(origin *elemInst, thrower *bpmn.Node, code, msg stri
 		skipEvtSubs = x.evtSub
 		if x.node != nil && (x.parent == nil || x.parent.mi == nil) {
 			if b := findCatch(x.node.Boundaries, bpmn.ErrorEvent, code); b != nil {
-				e.fireBoundary(x, b, vars, true)
+				e.fireBoundary(x, b, vars)
 				return true
 			}
 		}
@@ -417,7 +415,7 @@ func (e *Engine) throwEscalation(origin *elemInst, thrower *bpmn.Node) {
 		}
 		if x.node != nil {
 			if b := findCatch(x.node.Boundaries, bpmn.EscalationEvent, code); b != nil {
-				e.fireBoundary(x, b, nil, false)
+				e.fireBoundary(x, b, nil)
 				return
 			}
 		}

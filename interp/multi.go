@@ -8,12 +8,11 @@ import (
 
 // miState is the state of a multi-instance body.
 type miState struct {
-	items    []any // input collection, nil with a cardinality
-	total    int
-	started  int
-	done     int
-	outputs  []any
-	finished bool
+	items   []any // input collection, nil with a cardinality
+	total   int
+	started int
+	done    int
+	outputs []any
 }
 
 // activateMulti activates the multi-instance body of an activity: parallel
@@ -127,6 +126,5 @@ func (e *Engine) finishMulti(body *elemInst) {
 		copy(out, body.mi.outputs)
 		e.propagate(body.parent, map[string]any{cn.mi.outputCollection: out})
 	}
-	body.mi.finished = true
 	e.completeElem(body, nil)
 }

@@ -73,6 +73,7 @@ type cnode struct {
 	scope    *scopeInfo // subprocesses
 	reach    bitset     // nodes reachable from this node (inclusive-join analysis)
 	isJob    bool
+	handler  *bpmn.Node // compensation handler of an activity, nil if none
 	errCodes []string
 }
 
@@ -219,6 +220,7 @@ func (c *compiler) scope(s *bpmn.Scope) scopeInfo {
 
 func (c *compiler) node(cn *cnode, n *bpmn.Node) {
 	cn.n = n
+	cn.handler = compensationHandler(n)
 	c.job(cn, n)
 	for _, m := range n.Inputs {
 		cn.inputs = append(cn.inputs, c.mapping(n, "input mapping", m))

@@ -188,7 +188,7 @@ func (e *Engine) passThrough(w work, vars map[string]any) {
 	// and compensation bodies, and for an activity with a compensation
 	// handler: completeElem leaves its compensation record (without it a
 	// none or manual task could never be compensated).
-	if len(cn.inputs) > 0 || len(cn.outputs) > 0 || len(vars) > 0 || w.scope.mi != nil || w.scope.isThrow() || compensationHandler(n) != nil {
+	if len(cn.inputs) > 0 || len(cn.outputs) > 0 || len(vars) > 0 || w.scope.mi != nil || w.scope.isThrow() || cn.handler != nil {
 		ei := e.newElem(w.scope.pp, w.scope, n)
 		if !e.applyInputs(ei, w) {
 			return

@@ -72,12 +72,11 @@ type infoSnap struct {
 }
 
 type miSnap struct {
-	Items    []any `json:"items,omitempty"`
-	Total    int   `json:"total"`
-	Started  int   `json:"started"`
-	Done     int   `json:"done"`
-	Outputs  []any `json:"outputs,omitempty"`
-	Finished bool  `json:"finished,omitempty"`
+	Items   []any `json:"items,omitempty"`
+	Total   int   `json:"total"`
+	Started int   `json:"started"`
+	Done    int   `json:"done"`
+	Outputs []any `json:"outputs,omitempty"`
 }
 
 type compSnap struct {
@@ -102,7 +101,6 @@ type jobSnap struct {
 	Key        uint64     `json:"key"`
 	Type       string     `json:"type"`
 	Retries    int        `json:"retries"`
-	Activated  bool       `json:"activated,omitempty"`
 	Deadline   time.Time  `json:"deadline,omitzero"`
 	NotBefore  time.Time  `json:"notBefore,omitzero"`
 	ErrorMsg   string     `json:"errorMessage,omitempty"`
@@ -251,7 +249,7 @@ func (e *Engine) snapElem(ei *elemInst) elemSnap {
 		}
 	}
 	if mi := ei.mi; mi != nil {
-		s.MI = &miSnap{Items: mi.items, Total: mi.total, Started: mi.started, Done: mi.done, Outputs: mi.outputs, Finished: mi.finished}
+		s.MI = &miSnap{Items: mi.items, Total: mi.total, Started: mi.started, Done: mi.done, Outputs: mi.outputs}
 	}
 	if c := ei.comp; c != nil {
 		s.Comp = &compSnap{Records: snapRecords(c.records)}
@@ -264,7 +262,7 @@ func (e *Engine) snapElem(ei *elemInst) elemSnap {
 		}
 	}
 	if j := ei.job; j != nil {
-		s.Job = &jobSnap{Key: j.Key, Type: j.Type, Retries: j.Retries, Activated: j.Activated, Deadline: j.Deadline,
+		s.Job = &jobSnap{Key: j.Key, Type: j.Type, Retries: j.Retries, Deadline: j.Deadline,
 			NotBefore: j.NotBefore, ErrorMsg: j.ErrorMsg, State: j.state}
 		if j.retryTimer != nil {
 			t := snapTimer(j.retryTimer)
@@ -494,8 +492,7 @@ func (r *restorer) elem(s elemSnap, scope, caller *elemInst) (*elemInst, error) 
 		if s.Info != nil {
 			ei.info.startedAt, ei.info.endEvent = s.Info.StartedAt, s.Info.EndEvent
 			if k := s.Info.StartKey; k != nil {
-				ei.info.startKey = &subKey{k[0], k[1]}
-				e.startKeys[startKeyID{s.Process, *ei.info.startKey}]++
+				e.holdStartKey(ei, subKey{k[0], k[1]})
 			}
 		}
 		ei.info.caller = caller
@@ -522,7 +519,7 @@ func (r *restorer) elem(s elemSnap, scope, caller *elemInst) (*elemInst, error) 
 		}
 	}
 	if m := s.MI; m != nil {
-		ei.mi = &miState{items: m.Items, total: m.Total, started: m.Started, done: m.Done, outputs: m.Outputs, finished: m.Finished}
+		ei.mi = &miState{items: m.Items, total: m.Total, started: m.Started, done: m.Done, outputs: m.Outputs}
 	}
 	if c := s.Comp; c != nil {
 		recs, err := r.records(pp, c.Records)
@@ -605,7 +602,7 @@ func (r *restorer) waits(ei *elemInst, s elemSnap) error {
 	e := r.e
 	if js := s.Job; js != nil {
 		j := &job{Key: js.Key, Type: js.Type, ElementID: ei.node.ID, ProcessID: ei.pp.proc.ID, Instance: ei.root.key,
-			Retries: js.Retries, Activated: js.Activated, Deadline: js.Deadline, NotBefore: js.NotBefore, ErrorMsg: js.ErrorMsg,
+			Retries: js.Retries, Deadline: js.Deadline, NotBefore: js.NotBefore, ErrorMsg: js.ErrorMsg,
 			ei: ei, state: js.State}
 		if js.RetryTimer != nil {
 			t, err := e.restoreTimer(*js.RetryTimer, nil, nil)

@@ -49,6 +49,28 @@ func publishStep(name, key string, ttl time.Duration) step {
 	}
 }
 
+// restoreSame snapshots e, restores the snapshot into a new engine with
+// opts and checks that the new engine snapshots to the same bytes.
+func restoreSame(t testing.TB, e *Engine, opts Options, progs ...*Program) *Engine {
+	t.Helper()
+	snap, err := e.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Restore(snap, opts, progs...)
+	if err != nil {
+		t.Fatalf("restore: %v\n%s", err, snap)
+	}
+	again, err := r.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(snap, again) {
+		t.Fatalf("snapshot of the restored engine differs:\n%s\n---\n%s", snap, again)
+	}
+	return r
+}
+
 // checkSnapshots runs steps once for reference, then, for every wait state
 // between two steps, snapshots the engine, restores it into a new engine and
 // checks that the rest of the run produces the same trace and that the
@@ -94,22 +116,8 @@ func checkSnapshots(t *testing.T, xml string, opt func(*Options), steps []step) 
 				t.Fatal(err)
 			}
 		}
-		snap, err := b.Snapshot()
-		if err != nil {
-			t.Fatal(err)
-		}
 		var post []string
-		c, err := Restore(snap, newEngine(&post), prog)
-		if err != nil {
-			t.Fatalf("cut %d: restore: %v\n%s", cut, err, snap)
-		}
-		again, err := c.Snapshot()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(snap, again) {
-			t.Fatalf("cut %d: snapshot of the restored engine differs:\n%s\n---\n%s", cut, snap, again)
-		}
+		c := restoreSame(t, b, newEngine(&post), prog)
 		for i, s := range steps[cut:] {
 			if err := s(c); err != nil {
 				t.Fatalf("cut %d: step %d after restore: %v", cut, cut+i, err)
